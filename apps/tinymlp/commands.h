@@ -1,0 +1,14 @@
+// The tinymlp subcommands. Each Add*Command registers its flags on the app and a callback that
+// runs it; errors leave as tinymlp::Error (or CLI::ParseError) for main() to report.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace tinymlp {
+
+void AddTrainCommand(CLI::App& app);
+void AddEvalCommand(CLI::App& app);
+void AddGradcheckCommand(CLI::App& app);
+void AddInfoCommand(CLI::App& app);
+
+}  // namespace tinymlp

@@ -1,0 +1,50 @@
+// tinymlp gradcheck: analytic against numerical gradients, in double precision.
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "apps/tinymlp/commands.h"
+#include "apps/tinymlp/options.h"
+#include "engine/cifar10.h"
+#include "engine/gradcheck.h"
+#include "platform/files.h"
+
+namespace tinymlp {
+namespace {
+
+struct GradcheckOptions {
+  GradCheckConfig config;
+  std::string hidden = "6";
+  std::string data;  // empty: random images
+};
+
+void RunGradcheck(GradcheckOptions o) {
+  o.config.hidden = ParseHiddenLayers(o.hidden);
+  const Dataset images = o.data.empty()
+                             ? RandomDataset(o.config.samples, o.config.seed)
+                             : ReadBatchFile(JoinPath(ResolveCifarDir(o.data), "data_batch_1.bin"));
+  double worst = 0;
+  for (const GradCheckEntry& e : GradCheck(images, o.config)) {
+    std::printf("%-4s max_rel_error=%.3e\n", e.name.c_str(), e.max_rel_error);
+    worst = std::max(worst, e.max_rel_error);
+  }
+  std::printf("max_rel_error=%.3e\n", worst);
+}
+
+}  // namespace
+
+void AddGradcheckCommand(CLI::App& app) {
+  auto o = std::make_shared<GradcheckOptions>();
+  CLI::App* cmd = app.add_subcommand("gradcheck", "Compare analytic and numerical gradients");
+  cmd->add_option("--dims", o->config.dims, "Input dimensions used")->check(CLI::Range(1, 3072))->capture_default_str();
+  cmd->add_option("--samples", o->config.samples, "Images used")->check(CLI::Range(1, 10000))->capture_default_str();
+  cmd->add_option("--hidden", o->hidden, "Hidden widths, e.g. 6 or 10,8; 0 = none")->capture_default_str();
+  cmd->add_option("--lambda", o->config.lambda, "L2 regularization strength")
+      ->check(CLI::Range(0.0, 1e6))
+      ->capture_default_str();
+  cmd->add_option("--seed", o->config.seed, "Seed for the weights")->capture_default_str();
+  cmd->add_option("--data", o->data, "CIFAR-10 folder (default: random images)");
+  cmd->callback([o] { RunGradcheck(*o); });
+}
+
+}  // namespace tinymlp

@@ -1,0 +1,43 @@
+// Exports the per-target GEMM of gemm-inl.h and dispatches to the best one at run time.
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "engine/gemm.cc"
+#include <hwy/foreach_target.h>  // IWYU pragma: keep
+#include <hwy/highway.h>
+
+#include "engine/gemm-inl.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace tinymlp {
+namespace HWY_NAMESPACE {
+
+// Dispatch targets must be plain functions taking pointers and sizes.
+void GemmTarget(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b, float beta, Mat c,
+                float* workspace) {
+  GemmDriver(ta, tb, alpha, a, b, beta, c, workspace);
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace tinymlp
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+#include "engine/kernels.h"
+
+namespace tinymlp {
+
+HWY_EXPORT(GemmTarget);
+
+// PackA pads M up to whole tiles of kTileVecs vectors. The bound holds for the widest vectors
+// any target may have (SVE allows 2048 bits), so one workspace serves whichever target runs.
+size_t GemmWorkspaceFloats(int m, int k) {
+  constexpr size_t kMaxTileRows = 2 * 2048 / 32;
+  return (static_cast<size_t>(m) + kMaxTileRows) * static_cast<size_t>(k);
+}
+
+void Gemm(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b, float beta, Mat c,
+          float* workspace) {
+  HWY_DYNAMIC_DISPATCH(GemmTarget)(ta, tb, alpha, a, b, beta, c, workspace);
+}
+
+}  // namespace tinymlp
+#endif  // HWY_ONCE

@@ -1,0 +1,77 @@
+#include "engine/gradcheck.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "engine/mlp.h"
+#include "engine/rng.h"
+#include "platform/error.h"
+
+namespace tinymlp {
+
+Dataset RandomDataset(int count, uint64_t seed) {
+  Rng rng(seed);
+  Dataset data;
+  data.pixels.resize(static_cast<size_t>(count) * kImageDim);
+  data.labels.resize(count);
+  for (uint8_t& p : data.pixels) p = static_cast<uint8_t>(rng.Below(256));
+  for (uint8_t& l : data.labels) l = static_cast<uint8_t>(rng.Below(kClasses));
+  return data;
+}
+
+std::vector<GradCheckEntry> GradCheck(const Dataset& data, const GradCheckConfig& config) {
+  if (config.dims < 1 || config.dims > kImageDim) {
+    throw UsageError("--dims must be in 1.." + std::to_string(kImageDim));
+  }
+  if (config.samples < 1 || config.samples > data.count()) {
+    throw UsageError("--samples must be in 1.." + std::to_string(data.count()));
+  }
+  MlpShape shape;
+  shape.input = config.dims;
+  shape.hidden = config.hidden;
+  Arena arena(Mlp<double>::ArenaBytes(shape, config.samples) +
+              Arena::MatBytes<double>(config.dims, config.samples));
+  Mlp<double> net(shape, config.samples, arena);
+  net.InitWeights(config.seed);
+
+  // The inputs, normalized with the statistics of the images used.
+  Dataset subset;
+  subset.Append(data, 0, config.samples);
+  const Normalization norm = Normalization::FromData(subset);
+  MatView<double> x = arena.AllocateMat<double>(config.dims, config.samples);
+  for (int j = 0; j < config.samples; ++j)
+    for (int i = 0; i < config.dims; ++i)
+      x(i, j) = (double(subset.image(j)[i]) - norm.mean[i]) * norm.inv_std[i];
+  const uint8_t* labels = subset.labels.data();
+
+  auto cost = [&]() {
+    return net.Forward(x, labels) / config.samples + config.lambda * net.WeightSquaredSum();
+  };
+  cost();
+  net.Backward(x, labels, config.lambda);
+
+  std::vector<GradCheckEntry> result;
+  auto check = [&](const std::string& name, double* param, const double* grad) {
+    const double saved = *param;
+    *param = saved + config.step;
+    const double up = cost();
+    *param = saved - config.step;
+    const double down = cost();
+    *param = saved;
+    const double numeric = (up - down) / (2 * config.step);
+    const double error = std::abs(*grad - numeric) / std::max(1e-8, std::abs(*grad) + std::abs(numeric));
+    if (result.empty() || result.back().name != name) result.push_back({name, 0.0});
+    result.back().max_rel_error = std::max(result.back().max_rel_error, error);
+  };
+  for (int l = 0; l < shape.layers(); ++l) {
+    const MatView<double> w = net.params().w[l];
+    const MatView<double> dw = net.grads().w[l];
+    const std::string layer = std::to_string(l + 1);
+    for (int c = 0; c < w.cols; ++c)
+      for (int r = 0; r < w.rows; ++r) check("W" + layer, &w(r, c), &dw(r, c));
+    for (int r = 0; r < w.rows; ++r) check("b" + layer, net.params().b[l] + r, net.grads().b[l] + r);
+  }
+  return result;
+}
+
+}  // namespace tinymlp

@@ -1,0 +1,35 @@
+// Gradient check: the analytic gradients of Mlp<double> against centred finite differences of
+// the cost, on a reduced problem (the first `dims` input dimensions of `samples` images) so that
+// perturbing every parameter one at a time stays cheap. Everything runs in double precision,
+// through the same network code that trains in float.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/cifar10.h"
+
+namespace tinymlp {
+
+struct GradCheckConfig {
+  int dims = 20;
+  int samples = 5;
+  std::vector<int> hidden = {6};
+  double lambda = 0.0;
+  double step = 1e-6;  // finite-difference h
+  uint64_t seed = 1;
+};
+
+struct GradCheckEntry {
+  std::string name;       // "W1", "b1", "W2", ...
+  double max_rel_error;   // max over the entries of |a - n| / max(1e-8, |a| + |n|)
+};
+
+// `data` supplies the images and labels (at least `samples` of them).
+std::vector<GradCheckEntry> GradCheck(const Dataset& data, const GradCheckConfig& config);
+
+// `count` random images with random labels, for checks that need no real data.
+Dataset RandomDataset(int count, uint64_t seed);
+
+}  // namespace tinymlp

@@ -1,0 +1,36 @@
+// Learning-rate schedules: the triangular cyclical rate of Smith (2015), or a constant.
+//
+//   eta_max |     ^           ^
+//           |    / \         / \      one cycle = 2 * n_s updates: up for n_s, down for n_s
+//   eta_min |---/   \-------/   \--
+//              0  n_s  2n_s
+#pragma once
+
+namespace tinymlp {
+
+class LearningRateSchedule {
+ public:
+  static LearningRateSchedule Cyclic(float eta_min, float eta_max, long n_s) {
+    return LearningRateSchedule(eta_min, eta_max, n_s);
+  }
+  static LearningRateSchedule Constant(float eta) { return LearningRateSchedule(eta, eta, 0); }
+
+  bool cyclic() const { return n_s_ > 0; }
+  long n_s() const { return n_s_; }
+
+  // The rate for update t = 0, 1, 2, ...
+  float At(long t) const {
+    if (n_s_ == 0) return eta_min_;
+    const long pos = t % (2 * n_s_);
+    const double frac = pos < n_s_ ? double(pos) / n_s_ : double(2 * n_s_ - pos) / n_s_;
+    return static_cast<float>(eta_min_ + frac * (double(eta_max_) - eta_min_));
+  }
+
+ private:
+  LearningRateSchedule(float eta_min, float eta_max, long n_s)
+      : eta_min_(eta_min), eta_max_(eta_max), n_s_(n_s) {}
+  float eta_min_, eta_max_;
+  long n_s_;
+};
+
+}  // namespace tinymlp

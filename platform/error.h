@@ -1,0 +1,27 @@
+// The one error type tinymlp throws. Set-up code (argument checks, file readers) throws it; the
+// hot path (kernels, training steps) never does, because everything it touches was validated
+// before the first step. The command line turns an Error into one line on stderr and an exit
+// code: 2 for a usage error (a flag or value), 1 for bad data (a file that is missing or corrupt).
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace tinymlp {
+
+enum class ErrorKind { kData = 1, kUsage = 2 };
+
+class Error : public std::runtime_error {
+ public:
+  Error(ErrorKind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
+  ErrorKind kind() const { return kind_; }
+  int exit_code() const { return static_cast<int>(kind_); }
+
+ private:
+  ErrorKind kind_;
+};
+
+inline Error DataError(const std::string& message) { return Error(ErrorKind::kData, message); }
+inline Error UsageError(const std::string& message) { return Error(ErrorKind::kUsage, message); }
+
+}  // namespace tinymlp

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs the Debian packages tinymlp builds with. Safe to run again: it only installs what is
+# missing. Needs root or sudo; without either it names what is missing and stops.
+# Usage: scripts/deps.sh [--arm]   (--arm adds the Raspberry Pi cross tools and qemu)
+set -euo pipefail
+
+host_pkgs=(cmake ninja-build g++ make pkg-config xz-utils curl ca-certificates
+  libhwy-dev libcli11-dev nlohmann-json3-dev libstb-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libopenblas-dev)
+arm_pkgs=(g++-aarch64-linux-gnu g++-arm-linux-gnueabihf qemu-user binutils-aarch64-linux-gnu
+  libhwy-dev:arm64 libhwy-dev:armhf libgomp1:arm64 libgomp1:armhf
+  libgtest-dev:arm64 libgtest-dev:armhf)
+
+want=("${host_pkgs[@]}")
+[[ ${1:-} == --arm ]] && want+=("${arm_pkgs[@]}")
+
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+((${#missing[@]} == 0)) && exit 0
+
+sudo=()
+if [[ $(id -u) -ne 0 ]]; then
+  if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo=(sudo); else
+    echo "deps.sh: missing packages and no root to install them: ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+if [[ ${1:-} == --arm ]]; then
+  for a in arm64 armhf; do
+    dpkg --print-foreign-architectures | grep -qx "$a" || "${sudo[@]}" dpkg --add-architecture "$a"
+  done
+fi
+export DEBIAN_FRONTEND=noninteractive
+# apt-get update may exit 100 when one secondary index fails its size check (see shared NOTES);
+# what matters is whether the packages install, which the next command checks.
+"${sudo[@]}" apt-get update -qq || echo "deps.sh: apt-get update reported errors; trying the install anyway" >&2
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
