@@ -12,8 +12,8 @@ void Arena::FreeDeleter::operator()(uint8_t* p) const { std::free(p); }
 Arena::Arena(size_t capacity_bytes) : capacity_(RoundUp(capacity_bytes)) {
   void* p = std::aligned_alloc(kAlignment, capacity_ == 0 ? kAlignment : capacity_);
   if (p == nullptr) {
-    throw Error(ErrorKind::kData, "out of memory: the arena needs " + std::to_string(capacity_) +
-                                      " bytes");
+    throw Error(ErrorKind::kData,
+                "out of memory: the arena needs " + std::to_string(capacity_) + " bytes");
   }
   base_.reset(static_cast<uint8_t*>(p));
 }

@@ -9,7 +9,8 @@
 namespace tinymlp {
 
 void Dataset::Append(const Dataset& other, int first, int n) {
-  pixels.insert(pixels.end(), other.image(first), other.image(first) + static_cast<size_t>(n) * kImageDim);
+  pixels.insert(pixels.end(), other.image(first),
+                other.image(first) + static_cast<size_t>(n) * kImageDim);
   labels.insert(labels.end(), other.labels.begin() + first, other.labels.begin() + first + n);
 }
 
@@ -72,8 +73,9 @@ std::string ResolveCifarDir(const std::string& dir) {
   if (PathExists(JoinPath(dir, "data_batch_1.bin"))) return dir;
   const std::string nested = JoinPath(dir, "cifar-10-batches-bin");
   if (PathExists(JoinPath(nested, "data_batch_1.bin"))) return nested;
-  throw DataError(dir + ": no data_batch_1.bin here or in cifar-10-batches-bin/ (not a CIFAR-10 "
-                        "binary folder)");
+  throw DataError(dir +
+                  ": no data_batch_1.bin here or in cifar-10-batches-bin/ (not a CIFAR-10 "
+                  "binary folder)");
 }
 
 std::vector<std::string> ReadClassNames(const std::string& dir) {

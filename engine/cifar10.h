@@ -13,8 +13,8 @@ namespace tinymlp {
 
 constexpr int kImageSide = 32;
 constexpr int kImageDim = 3 * kImageSide * kImageSide;  // D = 3072
-constexpr int kClasses = 10;                              // K
-constexpr int kRecordBytes = 1 + kImageDim;               // 3073
+constexpr int kClasses = 10;                            // K
+constexpr int kRecordBytes = 1 + kImageDim;             // 3073
 constexpr int kImagesPerBatchFile = 10000;
 
 // A set of images: pixels is count x kImageDim bytes, image i at pixels[i * kImageDim].

@@ -46,9 +46,8 @@ HWY_INLINE hn::Vec<D> LoadRows(D d, const float* HWY_RESTRICT p, int i, int rows
 }
 
 void AddBiasTarget(const float* HWY_RESTRICT bias, Mat x) {
-  TransformColumns(x, [&](auto d, auto v, int i) {
-    return hn::Add(v, LoadRows(d, bias, i, x.rows));
-  });
+  TransformColumns(x,
+                   [&](auto d, auto v, int i) { return hn::Add(v, LoadRows(d, bias, i, x.rows)); });
 }
 
 void AddBiasReluTarget(const float* HWY_RESTRICT bias, Mat x) {

@@ -18,9 +18,9 @@ struct Evaluation {
 
 // The buffers one forward pass over up to `capacity` images needs besides the network's own.
 struct BatchBuffers {
-  Mat x;             // D x capacity: normalized images
-  int32_t* index;    // capacity: which images of the data set
-  uint8_t* labels;   // capacity
+  Mat x;            // D x capacity: normalized images
+  int32_t* index;   // capacity: which images of the data set
+  uint8_t* labels;  // capacity
   int capacity = 0;
 
   static size_t Bytes(int dim, int capacity);

@@ -59,7 +59,8 @@ std::vector<GradCheckEntry> GradCheck(const Dataset& data, const GradCheckConfig
     const double down = cost();
     *param = saved;
     const double numeric = (up - down) / (2 * config.step);
-    const double error = std::abs(*grad - numeric) / std::max(1e-8, std::abs(*grad) + std::abs(numeric));
+    const double error =
+        std::abs(*grad - numeric) / std::max(1e-8, std::abs(*grad) + std::abs(numeric));
     if (result.empty() || result.back().name != name) result.push_back({name, 0.0});
     result.back().max_rel_error = std::max(result.back().max_rel_error, error);
   };
@@ -69,7 +70,8 @@ std::vector<GradCheckEntry> GradCheck(const Dataset& data, const GradCheckConfig
     const std::string layer = std::to_string(l + 1);
     for (int c = 0; c < w.cols; ++c)
       for (int r = 0; r < w.rows; ++r) check("W" + layer, &w(r, c), &dw(r, c));
-    for (int r = 0; r < w.rows; ++r) check("b" + layer, net.params().b[l] + r, net.grads().b[l] + r);
+    for (int r = 0; r < w.rows; ++r)
+      check("b" + layer, net.params().b[l] + r, net.grads().b[l] + r);
   }
   return result;
 }

@@ -22,8 +22,8 @@ struct GradCheckConfig {
 };
 
 struct GradCheckEntry {
-  std::string name;       // "W1", "b1", "W2", ...
-  double max_rel_error;   // max over the entries of |a - n| / max(1e-8, |a| + |n|)
+  std::string name;      // "W1", "b1", "W2", ...
+  double max_rel_error;  // max over the entries of |a - n| / max(1e-8, |a| + |n|)
 };
 
 // `data` supplies the images and labels (at least `samples` of them).

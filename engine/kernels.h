@@ -35,10 +35,10 @@ void Gemm(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b, float beta, M
           float* workspace);
 
 // ---- Element-wise and reductions ---------------------------------------------------------------
-void AddBias(const float* bias, Mat x);      // x(:, j) += bias           (bias: x.rows)
-void AddBiasRelu(const float* bias, Mat x);  // x(:, j) = max(0, x(:, j) + bias)
-void ReluForward(Mat x);                     // x = max(0, x), in place
-void ReluBackward(ConstMat h, Mat g);        // g(i, j) = 0 where h(i, j) <= 0
+void AddBias(const float* bias, Mat x);             // x(:, j) += bias           (bias: x.rows)
+void AddBiasRelu(const float* bias, Mat x);         // x(:, j) = max(0, x(:, j) + bias)
+void ReluForward(Mat x);                            // x = max(0, x), in place
+void ReluBackward(ConstMat h, Mat g);               // g(i, j) = 0 where h(i, j) <= 0
 void RowSums(ConstMat x, float alpha, float* out);  // out[i] = alpha * sum_j x(i, j)
 
 // p(:, j) = softmax(s(:, j)), computed as exp(s - max s) / sum so no column overflows; p may
@@ -51,9 +51,10 @@ double SoftmaxCrossEntropy(ConstMat s, const uint8_t* labels, Mat p);
 void GatherNormalize(const uint8_t* pixels, const int32_t* index, const float* mean,
                      const float* inv_std, Mat x);
 
-// ---- double: the scalar reference, for gradient checks -------------------------------------------
-inline void Gemm(Trans ta, Trans tb, double alpha, MatView<const double> a,
-                 MatView<const double> b, double beta, MatView<double> c, float* /*workspace*/) {
+// ---- double: the scalar reference, for gradient checks
+// -------------------------------------------
+inline void Gemm(Trans ta, Trans tb, double alpha, MatView<const double> a, MatView<const double> b,
+                 double beta, MatView<double> c, float* /*workspace*/) {
   reference::Gemm(ta, tb, alpha, a, b, beta, c);
 }
 inline void AddBias(const double* bias, MatView<double> x) { reference::AddBias(bias, x); }

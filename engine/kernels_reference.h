@@ -70,7 +70,8 @@ double SoftmaxCrossEntropy(MatView<const T> s, const uint8_t* labels, MatView<T>
     double sum = 0;
     for (int i = 0; i < s.rows; ++i) sum += std::exp(double(s(i, j) - max));
     if (labels != nullptr) loss += std::log(sum) - double(s(labels[j], j) - max);
-    for (int i = 0; i < s.rows; ++i) p(i, j) = static_cast<T>(std::exp(double(s(i, j) - max)) / sum);
+    for (int i = 0; i < s.rows; ++i)
+      p(i, j) = static_cast<T>(std::exp(double(s(i, j) - max)) / sum);
   }
   return loss;
 }

@@ -19,7 +19,8 @@ struct MatView {
   int ld = 0;  // leading dimension: distance between columns, in elements; ld >= rows
 
   MatView() = default;
-  MatView(T* data_, int rows_, int cols_, int ld_) : data(data_), rows(rows_), cols(cols_), ld(ld_) {
+  MatView(T* data_, int rows_, int cols_, int ld_)
+      : data(data_), rows(rows_), cols(cols_), ld(ld_) {
     assert(ld >= rows);
   }
   MatView(T* data_, int rows_, int cols_) : MatView(data_, rows_, cols_, rows_) {}

@@ -74,7 +74,8 @@ Mlp<T>::Mlp(const MlpShape& shape, int max_batch, Arena& arena)
     : shape_(shape), max_batch_(max_batch) {
   params_ = MlpParams<T>::Allocate(shape, arena);
   grads_ = MlpParams<T>::Allocate(shape, arena);
-  for (int l = 0; l < shape.layers(); ++l) acts_.push_back(arena.AllocateMat<T>(shape.out(l), max_batch));
+  for (int l = 0; l < shape.layers(); ++l)
+    acts_.push_back(arena.AllocateMat<T>(shape.out(l), max_batch));
   grad_a_ = arena.AllocateMat<T>(shape.max_width(), max_batch);
   grad_b_ = arena.AllocateMat<T>(shape.max_width(), max_batch);
   gemm_workspace_ = arena.AllocateArray<float>(GemmWorkspaceFor(shape, max_batch));

@@ -147,15 +147,17 @@ Model DecodeModel(const std::vector<uint8_t>& bytes, const std::string& name) {
     model.shape.hidden.push_back(static_cast<int>(width));
   }
   const uint32_t flags = in.U32("flags");
-  if (flags != 0) throw DataError(name + ": unknown sections (flags " + std::to_string(flags) + ")");
+  if (flags != 0)
+    throw DataError(name + ": unknown sections (flags " + std::to_string(flags) + ")");
   size_t expected = in.pos() + 2 * sizeof(float) * input + 4;
   for (int l = 0; l < model.shape.layers(); ++l) {
-    expected += sizeof(float) * (static_cast<size_t>(model.shape.out(l)) * model.shape.in(l) +
-                                 model.shape.out(l));
+    expected += sizeof(float) *
+                (static_cast<size_t>(model.shape.out(l)) * model.shape.in(l) + model.shape.out(l));
   }
   if (bytes.size() != expected) {
-    throw DataError(name + ": model file is " + std::to_string(bytes.size()) + " bytes, its header says " +
-                    std::to_string(expected) + (bytes.size() < expected ? " (cut short)" : " (trailing bytes)"));
+    throw DataError(name + ": model file is " + std::to_string(bytes.size()) +
+                    " bytes, its header says " + std::to_string(expected) +
+                    (bytes.size() < expected ? " (cut short)" : " (trailing bytes)"));
   }
   if (Crc32(bytes.data(), body) != stored) {
     throw DataError(name + ": CRC mismatch (the model file is corrupt)");
@@ -163,7 +165,8 @@ Model DecodeModel(const std::vector<uint8_t>& bytes, const std::string& name) {
   model.norm.mean = in.Floats(input, "mean");
   model.norm.inv_std = in.Floats(input, "inv_std");
   for (int l = 0; l < model.shape.layers(); ++l) {
-    model.w.push_back(in.Floats(static_cast<size_t>(model.shape.out(l)) * model.shape.in(l), "weights"));
+    model.w.push_back(
+        in.Floats(static_cast<size_t>(model.shape.out(l)) * model.shape.in(l), "weights"));
     model.b.push_back(in.Floats(model.shape.out(l), "biases"));
   }
   return model;

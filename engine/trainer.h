@@ -24,8 +24,8 @@ namespace tinymlp {
 struct TrainConfig {
   float lambda = 0.01f;
   int batch = 100;
-  long steps = 1000;        // total updates
-  long eval_every = 0;      // record metrics every this many updates (and at 0 and the end); 0: never
+  long steps = 1000;    // total updates
+  long eval_every = 0;  // record metrics every this many updates (and at 0 and the end); 0: never
   uint64_t seed = 1;
 };
 

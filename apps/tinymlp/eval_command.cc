@@ -26,7 +26,8 @@ void RunEval(const EvalOptions& o) {
   const Dataset test = ReadBatchFile(JoinPath(ResolveCifarDir(o.data), "test_batch.bin"));
   if (model.shape.input != kImageDim || model.shape.classes != kClasses) {
     throw DataError(o.model + ": model is " + std::to_string(model.shape.input) + " -> " +
-                    std::to_string(model.shape.classes) + ", not a CIFAR-10 classifier (3072 -> 10)");
+                    std::to_string(model.shape.classes) +
+                    ", not a CIFAR-10 classifier (3072 -> 10)");
   }
   constexpr int kChunk = 1000;
   Arena arena(Mlp<float>::ArenaBytes(model.shape, kChunk) + BatchBuffers::Bytes(kImageDim, kChunk));

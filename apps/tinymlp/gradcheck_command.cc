@@ -36,9 +36,14 @@ void RunGradcheck(GradcheckOptions o) {
 void AddGradcheckCommand(CLI::App& app) {
   auto o = std::make_shared<GradcheckOptions>();
   CLI::App* cmd = app.add_subcommand("gradcheck", "Compare analytic and numerical gradients");
-  cmd->add_option("--dims", o->config.dims, "Input dimensions used")->check(CLI::Range(1, 3072))->capture_default_str();
-  cmd->add_option("--samples", o->config.samples, "Images used")->check(CLI::Range(1, 10000))->capture_default_str();
-  cmd->add_option("--hidden", o->hidden, "Hidden widths, e.g. 6 or 10,8; 0 = none")->capture_default_str();
+  cmd->add_option("--dims", o->config.dims, "Input dimensions used")
+      ->check(CLI::Range(1, 3072))
+      ->capture_default_str();
+  cmd->add_option("--samples", o->config.samples, "Images used")
+      ->check(CLI::Range(1, 10000))
+      ->capture_default_str();
+  cmd->add_option("--hidden", o->hidden, "Hidden widths, e.g. 6 or 10,8; 0 = none")
+      ->capture_default_str();
   cmd->add_option("--lambda", o->config.lambda, "L2 regularization strength")
       ->check(CLI::Range(0.0, 1e6))
       ->capture_default_str();

@@ -12,7 +12,8 @@ void AddInfoCommand(CLI::App& app) {
   cmd->callback([] {
     std::printf("version=%s\n", TINYMLP_VERSION);
     std::string compiled;
-    for (const std::string& name : CompiledTargetNames()) compiled += (compiled.empty() ? "" : ",") + name;
+    for (const std::string& name : CompiledTargetNames())
+      compiled += (compiled.empty() ? "" : ",") + name;
     std::printf("compiled_targets=%s\n", compiled.c_str());
     std::printf("chosen_target=%s\n", ChosenTargetName().c_str());
     std::printf("threads=%d\n", ThreadCount());

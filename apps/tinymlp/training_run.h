@@ -1,0 +1,46 @@
+// One training run as the command line understands it: the flags of `tinymlp train` turned into
+// a schedule, a trainer and its outputs. `train` runs one; `search` and `report` run many.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "engine/cifar10.h"
+#include "engine/trainer.h"
+
+namespace tinymlp {
+
+struct RunSettings {
+  std::string hidden = "50";  // "50", "50,30", "0" (no hidden layer)
+  float lambda = 0.01f;
+  float eta_min = 1e-5f;
+  float eta_max = 0.1f;
+  long n_s = 500;
+  int cycles = 1;
+  float eta = 0;   // > 0: constant rate for `epochs` epochs instead of the cyclic schedule
+  int epochs = 0;  // with eta; 0 means 10
+  int batch = 100;
+  uint64_t seed = 1;
+  int evals_per_cycle = 10;  // metrics points per cycle (per epoch with a constant eta); 0 none
+  std::string out;           // folder for model.tmlp and metrics.csv; empty: write nothing
+  bool progress = false;     // redraw a progress line on stderr (when it is a terminal)
+};
+
+struct RunResult {
+  std::vector<MetricsRow> metrics;
+  Evaluation validation, test;
+  double train_seconds = 0;  // the training loop, evaluations included
+  long steps = 0;
+};
+
+// Validates the settings against the data (throws UsageError), trains, evaluates on validation
+// and (if data.test is not empty) test, and writes the outputs. metrics.csv is rewritten at each
+// metrics point, so an interrupted run keeps its curve.
+RunResult RunTraining(const RunSettings& settings, const Cifar10& data);
+
+// metrics.csv text: a header line, then one line per row.
+std::string MetricsCsvHeader();
+std::string MetricsCsvLine(const MetricsRow& row);
+
+}  // namespace tinymlp
