@@ -26,8 +26,9 @@ int64_t DispatchedTarget();
 // ---- GEMM ------------------------------------------------------------------------------------
 // C = alpha * op(A) * op(B) + beta * C, with op(X) = X or Xᵀ; op(A) is M x K, op(B) is K x N,
 // C is M x N. With beta == 0, C is not read (it may hold garbage). Transposes are never
-// materialized: op(A) is packed into `workspace`, zero-padded to whole register tiles, and
-// op(B) is read in place.
+// materialized: op(A) is packed into `workspace`, zero-padded to whole register tiles (or read
+// in place when it is one tile whose ld already pads it to whole vectors), and op(B) is read in
+// place. K is blocked for the caches (gemm-inl.h).
 //
 // Threads: C's columns are split across OpenMP threads when the product is large enough to pay
 // for them. Each element of C is summed by one thread in a fixed order, so the result does not
@@ -38,6 +39,15 @@ int64_t DispatchedTarget();
 size_t GemmWorkspaceFloats(int m, int k);
 void Gemm(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b, float beta, Mat c,
           float* workspace);
+
+// The layer products with their epilogue fused: C(:, j) = op(A) op(B)(:, j) + bias (GemmBias),
+// and max(0, that) (GemmBiasRelu); bias has M entries. Same contract and workspace as Gemm
+// (alpha = 1, beta = 0); the bias and ReLU are applied while the tile is still in registers, so
+// C is written once instead of three times.
+void GemmBias(Trans ta, Trans tb, ConstMat a, ConstMat b, const float* bias, Mat c,
+              float* workspace);
+void GemmBiasRelu(Trans ta, Trans tb, ConstMat a, ConstMat b, const float* bias, Mat c,
+                  float* workspace);
 
 // ---- Element-wise and reductions ---------------------------------------------------------------
 void AddBias(const float* bias, Mat x);             // x(:, j) += bias           (bias: x.rows)
@@ -61,6 +71,16 @@ void GatherNormalize(const uint8_t* pixels, const int32_t* index, const float* m
 inline void Gemm(Trans ta, Trans tb, double alpha, MatView<const double> a, MatView<const double> b,
                  double beta, MatView<double> c, float* /*workspace*/) {
   reference::Gemm(ta, tb, alpha, a, b, beta, c);
+}
+inline void GemmBias(Trans ta, Trans tb, MatView<const double> a, MatView<const double> b,
+                     const double* bias, MatView<double> c, float* /*workspace*/) {
+  reference::Gemm(ta, tb, 1.0, a, b, 0.0, c);
+  reference::AddBias(bias, c);
+}
+inline void GemmBiasRelu(Trans ta, Trans tb, MatView<const double> a, MatView<const double> b,
+                         const double* bias, MatView<double> c, float* /*workspace*/) {
+  GemmBias(ta, tb, a, b, bias, c, nullptr);
+  reference::ReluForward(c);
 }
 inline void AddBias(const double* bias, MatView<double> x) { reference::AddBias(bias, x); }
 inline void AddBiasRelu(const double* bias, MatView<double> x) {

@@ -100,12 +100,11 @@ double Mlp<T>::Forward(MatView<const T> x, const uint8_t* labels) {
   double loss = 0;
   for (int l = 0; l < shape_.layers(); ++l) {
     MatView<T> out = acts_[l].cols_block(0, batch_);
-    Gemm(Trans::kNo, Trans::kNo, T(1), MatView<const T>(params_.w[l]), in, T(0), out,
-         gemm_workspace_);
+    const MatView<const T> w = params_.w[l];
     if (l + 1 < shape_.layers()) {
-      AddBiasRelu(params_.b[l], out);
+      GemmBiasRelu(Trans::kNo, Trans::kNo, w, in, params_.b[l], out, gemm_workspace_);
     } else {
-      AddBias(params_.b[l], out);
+      GemmBias(Trans::kNo, Trans::kNo, w, in, params_.b[l], out, gemm_workspace_);
       loss = SoftmaxCrossEntropy(MatView<const T>(out), labels, out);
     }
     in = out;
