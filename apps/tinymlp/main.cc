@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
 #ifndef TINYMLP_INFERENCE_ONLY
   tinymlp::AddTrainCommand(app);
   tinymlp::AddGradcheckCommand(app);
+  tinymlp::AddBenchTrainCommand(app);
 #endif
   try {
     app.parse(argc, argv);
