@@ -143,6 +143,10 @@ void GatherNormalizeTarget(const uint8_t* HWY_RESTRICT pixels, const int32_t* HW
   const hn::Rebind<int32_t, decltype(d)> di;
   const hn::Rebind<uint8_t, decltype(d)> d8;
   const int N = static_cast<int>(hn::Lanes(d));
+  // A training batch (3072 x 100) is worth two threads; each column is written by one thread,
+  // so the result is the same for any thread count.
+  const bool threaded = static_cast<long>(x.rows) * x.cols >= 100000;
+#pragma omp parallel for schedule(static) if (threaded)
   for (int j = 0; j < x.cols; ++j) {
     const uint8_t* HWY_RESTRICT image = pixels + static_cast<size_t>(index[j]) * x.rows;
     float* HWY_RESTRICT out = x.col(j);
