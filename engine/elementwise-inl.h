@@ -95,7 +95,10 @@ void RowSumsTarget(ConstMat x, float alpha, float* HWY_RESTRICT out) {
   }
 }
 
-double SoftmaxCrossEntropyTarget(ConstMat s, const uint8_t* HWY_RESTRICT labels, Mat p) {
+// Softmax, cross-entropy and, when g.data is not null, the gradient g = (p - Y) * scale, in one
+// pass over each column (the normalizing pass writes p and g together).
+double SoftmaxCrossEntropyColumns(ConstMat s, const uint8_t* HWY_RESTRICT labels, Mat p, Mat g,
+                                  float scale) {
   const hn::ScalableTag<float> d;
   const int N = static_cast<int>(hn::Lanes(d));
   const float kLowest = std::numeric_limits<float>::lowest();
@@ -127,13 +130,37 @@ double SoftmaxCrossEntropyTarget(ConstMat s, const uint8_t* HWY_RESTRICT labels,
       StoreTail(d, e, pc + i, rest);
     }
     const float sum = hn::GetLane(hn::SumOfLanes(d, vsum));
-    // Pass 3: normalize.
+    // Pass 3: normalize (and the gradient, from the same registers).
     const auto inv = hn::Set(d, 1.0f / sum);
-    for (i = 0; i + N <= rows; i += N) hn::StoreU(hn::Mul(hn::LoadU(d, pc + i), inv), d, pc + i);
-    for (; i < rows; ++i) pc[i] *= 1.0f / sum;
+    if (g.data == nullptr) {
+      for (i = 0; i + N <= rows; i += N) hn::StoreU(hn::Mul(hn::LoadU(d, pc + i), inv), d, pc + i);
+      for (; i < rows; ++i) pc[i] *= 1.0f / sum;
+    } else {
+      float* HWY_RESTRICT gc = g.col(j);
+      const auto vscale = hn::Set(d, scale);
+      for (i = 0; i + N <= rows; i += N) {
+        const auto pv = hn::Mul(hn::LoadU(d, pc + i), inv);
+        hn::StoreU(pv, d, pc + i);
+        hn::StoreU(hn::Mul(pv, vscale), d, gc + i);
+      }
+      for (; i < rows; ++i) {
+        pc[i] *= 1.0f / sum;
+        gc[i] = pc[i] * scale;
+      }
+      gc[labels[j]] -= scale;
+    }
     if (labels != nullptr) loss += std::log(static_cast<double>(sum)) - label_score;
   }
   return loss;
+}
+
+double SoftmaxCrossEntropyTarget(ConstMat s, const uint8_t* HWY_RESTRICT labels, Mat p) {
+  return SoftmaxCrossEntropyColumns(s, labels, p, Mat(), 0.0f);
+}
+
+double SoftmaxCrossEntropyBackwardTarget(ConstMat s, const uint8_t* HWY_RESTRICT labels,
+                                         float scale, Mat p, Mat g) {
+  return SoftmaxCrossEntropyColumns(s, labels, p, g, scale);
 }
 
 void GatherNormalizeTarget(const uint8_t* HWY_RESTRICT pixels, const int32_t* HWY_RESTRICT index,

@@ -60,6 +60,11 @@ void RowSums(ConstMat x, float alpha, float* out);  // out[i] = alpha * sum_j x(
 // alias s. With labels, returns sum_j -log p(labels[j], j) (the cross-entropy summed over the
 // columns, computed from the log-sum-exp, not from p, so it stays finite); without, 0.
 double SoftmaxCrossEntropy(ConstMat s, const uint8_t* labels, Mat p);
+// The same, and with it the first step of the backward pass, in one pass over each column:
+// g = (p - Y) * scale, Y the one-hot labels (scale = 1 / B gives the gradient of the mean
+// cross-entropy with respect to s). labels must not be null; g has s's shape and must not alias
+// s or p.
+double SoftmaxCrossEntropyBackward(ConstMat s, const uint8_t* labels, float scale, Mat p, Mat g);
 
 // x(:, j) = (pixels[index[j] * x.rows + i] - mean[i]) * inv_std[i]: gathers a mini-batch of
 // uint8 images (one image = x.rows contiguous bytes) and normalizes it in one pass.
@@ -97,6 +102,10 @@ inline void RowSums(MatView<const double> x, double alpha, double* out) {
 inline double SoftmaxCrossEntropy(MatView<const double> s, const uint8_t* labels,
                                   MatView<double> p) {
   return reference::SoftmaxCrossEntropy(s, labels, p);
+}
+inline double SoftmaxCrossEntropyBackward(MatView<const double> s, const uint8_t* labels,
+                                          double scale, MatView<double> p, MatView<double> g) {
+  return reference::SoftmaxCrossEntropyBackward(s, labels, scale, p, g);
 }
 inline void GatherNormalize(const uint8_t* pixels, const int32_t* index, const float* mean,
                             const float* inv_std, MatView<double> x) {

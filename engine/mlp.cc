@@ -105,7 +105,11 @@ double Mlp<T>::Forward(MatView<const T> x, const uint8_t* labels) {
       GemmBiasRelu(Trans::kNo, Trans::kNo, w, in, params_.b[l], out, gemm_workspace_);
     } else {
       GemmBias(Trans::kNo, Trans::kNo, w, in, params_.b[l], out, gemm_workspace_);
-      loss = SoftmaxCrossEntropy(MatView<const T>(out), labels, out);
+      // With labels, the same pass leaves Backward's first gradient (P - Y) / B in grad_a_.
+      const MatView<T> g(grad_a_.data, shape_.classes, batch_, grad_a_.ld);
+      loss = labels == nullptr ? SoftmaxCrossEntropy(MatView<const T>(out), labels, out)
+                               : SoftmaxCrossEntropyBackward(MatView<const T>(out), labels,
+                                                             T(1) / batch_, out, g);
     }
     in = out;
   }
@@ -115,15 +119,10 @@ double Mlp<T>::Forward(MatView<const T> x, const uint8_t* labels) {
 template <typename T>
 void Mlp<T>::Backward(MatView<const T> x, const uint8_t* labels, T lambda) {
   const int L = shape_.layers();
-  // d(mean cross-entropy)/d(scores) = (P - Y) / B.
+  // d(mean cross-entropy)/d(scores) = (P - Y) / B: Forward computed it with the softmax.
+  (void)labels;
   MatView<T> g(grad_a_.data, shape_.classes, batch_, grad_a_.ld);
   MatView<T> g_next(grad_b_.data, 0, batch_, grad_b_.ld);
-  const MatView<T> p = probabilities();
-  const T inv_batch = T(1) / static_cast<T>(batch_);
-  for (int j = 0; j < batch_; ++j) {
-    for (int i = 0; i < g.rows; ++i) g(i, j) = p(i, j) * inv_batch;
-    g(labels[j], j) -= inv_batch;
-  }
   for (int l = L - 1; l >= 0; --l) {
     const MatView<const T> in = l == 0 ? x : MatView<const T>(acts_[l - 1].cols_block(0, batch_));
     // dW = G inᵀ + 2 lambda W; db = row sums of G.

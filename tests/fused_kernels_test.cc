@@ -2,7 +2,8 @@
 // compiled target, with shapes on the edges of the GEMM's blocking: K one below, at and one
 // above the K block (gemm-inl.h's kKc = 384), M and N smaller than one register tile, M across
 // an M block, and A read in place (ld padded to whole vectors) as well as packed. Also checks
-// that the GEMM's result does not depend on the thread count.
+// that the GEMM's result does not depend on the thread count, and the softmax + cross-entropy +
+// (P - Y) * scale kernel (SoftmaxCrossEntropyBackward) against its reference.
 #include <gtest/gtest.h>
 #include <hwy/aligned_allocator.h>
 #include <hwy/targets.h>
@@ -134,6 +135,37 @@ TEST(FusedKernels, GemmAcrossMBlocksAndKBlocksMatchesReference) {
         for (int i = 0; i < s.m; ++i) ASSERT_NEAR(c.view(i, j), want(i, j), 1e-6 * s.k);
       ASSERT_TRUE(c.PaddingIntact());
     }
+  });
+}
+
+TEST(FusedKernels, SoftmaxCrossEntropyBackwardMatchesReference) {
+  ForEachTarget([] {
+    Rng rng(15);
+    for (int rows : {1, 7, 10, 17, 33})
+      for (int cols : {1, 7, 17})
+        for (bool in_place : {false, true}) {  // p aliasing s, as the network calls it
+          Buffer s(rows, cols, rows + 1, rng), p(rows, cols, rows + 2, rng);
+          Buffer g(rows, cols, rows + 3, rng), want_g(rows, cols, rows, rng);
+          std::vector<float> want_storage(static_cast<size_t>(rows) * cols);
+          Mat want_p(want_storage.data(), rows, cols);
+          std::vector<uint8_t> labels(cols);
+          for (uint8_t& l : labels) l = static_cast<uint8_t>(rng.Below(rows));
+          const float scale = 1.0f / cols;
+          const double want_loss = reference::SoftmaxCrossEntropyBackward<float>(
+              s.view, labels.data(), scale, want_p, want_g.view);
+          const Mat out = in_place ? s.view : p.view;
+          const double loss =
+              SoftmaxCrossEntropyBackward(s.view, labels.data(), scale, out, g.view);
+          SCOPED_TRACE(testing::Message() << rows << "x" << cols << " in_place=" << in_place);
+          EXPECT_NEAR(loss, want_loss, 1e-5 * std::max(1.0, std::abs(want_loss)));
+          for (int j = 0; j < cols; ++j)
+            for (int i = 0; i < rows; ++i) {
+              ASSERT_NEAR(out(i, j), want_p(i, j), 1e-6) << "p at (" << i << ", " << j << ")";
+              ASSERT_NEAR(g.view(i, j), want_g.view(i, j), 1e-6)
+                  << "g at (" << i << ", " << j << ")";
+            }
+          EXPECT_TRUE(g.PaddingIntact());
+        }
   });
 }
 
