@@ -11,10 +11,12 @@
 #include <hwy/contrib/math/math-inl.h>
 #include <hwy/highway.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
 #include "engine/mat.h"
+#include "engine/parallel.h"
 #include "engine/simd_tail-inl.h"
 
 HWY_BEFORE_NAMESPACE();
@@ -163,23 +165,22 @@ double SoftmaxCrossEntropyBackwardTarget(ConstMat s, const uint8_t* HWY_RESTRICT
   return SoftmaxCrossEntropyColumns(s, labels, p, g, scale);
 }
 
-void GatherNormalizeTarget(const uint8_t* HWY_RESTRICT pixels, const int32_t* HWY_RESTRICT index,
-                           const float* HWY_RESTRICT mean, const float* HWY_RESTRICT inv_std,
-                           Mat x) {
+// Columns [j_begin, j_end) of GatherNormalize.
+inline void GatherNormalizeColumns(const uint8_t* HWY_RESTRICT pixels,
+                                   const int32_t* HWY_RESTRICT index,
+                                   const float* HWY_RESTRICT mean,
+                                   const float* HWY_RESTRICT inv_std, Mat x, int j_begin,
+                                   int j_end) {
   const hn::ScalableTag<float> d;
   const hn::Rebind<int32_t, decltype(d)> di;
   const hn::Rebind<uint8_t, decltype(d)> d8;
   const int N = static_cast<int>(hn::Lanes(d));
-  // A training batch (3072 x 100) is worth two threads; each column is written by one thread,
-  // so the result is the same for any thread count.
-  const bool threaded = static_cast<long>(x.rows) * x.cols >= 100000;
-#pragma omp parallel for schedule(static) if (threaded)
-  for (int j = 0; j < x.cols; ++j) {
+  for (int j = j_begin; j < j_end; ++j) {
     const uint8_t* HWY_RESTRICT image = pixels + static_cast<size_t>(index[j]) * x.rows;
     float* HWY_RESTRICT out = x.col(j);
     // The images are scattered over the data set (150 MB for 49k), so each one is a fresh trip
     // to DRAM: request the next image's lines now, while this one is converted.
-    if (j + 1 < x.cols) {
+    if (j + 1 < j_end) {
       const uint8_t* next = pixels + static_cast<size_t>(index[j + 1]) * x.rows;
       for (int i = 0; i < x.rows; i += 64) hwy::Prefetch(next + i);
     }
@@ -190,6 +191,28 @@ void GatherNormalizeTarget(const uint8_t* HWY_RESTRICT pixels, const int32_t* HW
                  out + i);
     }
     for (; i < x.rows; ++i) out[i] = (static_cast<float>(image[i]) - mean[i]) * inv_std[i];
+  }
+}
+
+template <class F>
+void RunColumnChunk(const void* f, int i) {
+  (*static_cast<const F*>(f))(i);
+}
+
+void GatherNormalizeTarget(const uint8_t* HWY_RESTRICT pixels, const int32_t* HWY_RESTRICT index,
+                           const float* HWY_RESTRICT mean, const float* HWY_RESTRICT inv_std,
+                           Mat x) {
+  // A training batch (3072 x 100) is worth two threads; each column is written by one thread,
+  // so the result is the same for any thread count.
+  const int chunks = static_cast<long>(x.rows) * x.cols >= 100000 ? std::min(8, x.cols) : 1;
+  auto run = [&](int chunk) {
+    GatherNormalizeColumns(pixels, index, mean, inv_std, x, x.cols * chunk / chunks,
+                           x.cols * (chunk + 1) / chunks);
+  };
+  if (chunks == 1) {
+    run(0);
+  } else {
+    ParallelFor(chunks, &RunColumnChunk<decltype(run)>, &run);
   }
 }
 

@@ -12,7 +12,8 @@
 //                adds beta*C, the bias and the ReLU while the tile is still in registers.
 //   GemmDriver   the blocking (BLIS order): K in blocks of kKc so a tile of A stays in L2 and
 //                the kKc x kC slice of op(B) in L1 while it is reused across the row tiles of
-//                an M block of kMc rows; threads own contiguous ranges of C's column tiles.
+//                an M block of kMc rows; threads take chunks of C's column tiles
+//                (engine/parallel.h).
 //
 // Summation order: every element of C is summed by one thread, K blocks in order, the steps
 // of a block in order. The blocking does not depend on the thread count, so neither does the
@@ -28,12 +29,9 @@
 
 #include <algorithm>
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
-
 #include "engine/kernels_reference.h"
 #include "engine/mat.h"
+#include "engine/parallel.h"
 #include "engine/simd_tail-inl.h"
 
 HWY_BEFORE_NAMESPACE();
@@ -254,6 +252,12 @@ HWY_INLINE void RunTile(int vecs, int cols, const TileArgs& t) {
   }
 }
 
+// ParallelFor's callback for a lambda: defined per target, so it carries the target's code.
+template <class F>
+void RunChunk(const void* f, int i) {
+  (*static_cast<const F*>(f))(i);
+}
+
 // Whether op(A) can be read in place: A itself, one row tile, and every column padded to
 // whole vectors inside A's storage (ld >= M rounded up to vectors), so whole-vector loads
 // stay inside the buffer. The padding's values only reach lanes that are never stored.
@@ -290,21 +294,22 @@ inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b, 
     return {workspace + static_cast<size_t>(t) * R * k, static_cast<size_t>(tile_vecs(t) * N)};
   };
 
-  // One thread's share: pack its row tiles, wait for the others' (the panels are shared), then
-  // compute its range of column tiles.
-  auto run = [&](int tid, int threads) {
-    if (!in_place) {
-      for (int t = tid; t < row_tiles; t += threads) {
-        const ATile tile = tile_of(t);
-        PackATile(d, ta, a, t * R, std::min(R, m - t * R), k, static_cast<int>(tile.step),
-                  const_cast<float*>(tile.a));
-      }
-      if (threads > 1) {
-#pragma omp barrier
-      }
+  if (!in_place) {
+    for (int t = 0; t < row_tiles; ++t) {
+      const ATile tile = tile_of(t);
+      PackATile(d, ta, a, t * R, std::min(R, m - t * R), k, static_cast<int>(tile.step),
+                const_cast<float*>(tile.a));
     }
-    const int jt_begin = static_cast<int>(static_cast<long>(col_tiles) * tid / threads);
-    const int jt_end = static_cast<int>(static_cast<long>(col_tiles) * (tid + 1) / threads);
+  }
+
+  // Threads pay from about 2 MFLOP and when each gets at least two column tiles. The column
+  // tiles are cut into up to kChunks contiguous chunks that threads claim as they come.
+  constexpr int kChunks = 8;
+  const bool threaded = 2.0 * m * n * k > 2e6 && col_tiles >= 4;
+  const int chunks = threaded ? std::min(kChunks, col_tiles) : 1;
+  auto run_chunk = [&](int chunk) {
+    const int jt_begin = static_cast<int>(static_cast<long>(col_tiles) * chunk / chunks);
+    const int jt_end = static_cast<int>(static_cast<long>(col_tiles) * (chunk + 1) / chunks);
     TileArgs args;
     args.b_step_p = b_step_p;
     args.b_step_j = b_step_j;
@@ -337,20 +342,11 @@ inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b, 
       }
     }
   };
-
-  // Threads pay from about 2 MFLOP and when each gets at least two column tiles; below that,
-  // not even a parallel region is entered (it costs a microsecond or two).
-  const bool threaded = 2.0 * m * n * k > 2e6 && col_tiles >= 4;
-#ifdef _OPENMP
-  if (threaded && omp_get_max_threads() > 1) {
-#pragma omp parallel
-    run(omp_get_thread_num(), omp_get_num_threads());
-    return;
+  if (chunks == 1) {
+    run_chunk(0);
+  } else {
+    ParallelFor(chunks, &RunChunk<decltype(run_chunk)>, &run_chunk);
   }
-#else
-  (void)threaded;
-#endif
-  run(0, 1);
 }
 
 }  // namespace HWY_NAMESPACE

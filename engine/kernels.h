@@ -30,9 +30,9 @@ int64_t DispatchedTarget();
 // in place when it is one tile whose ld already pads it to whole vectors), and op(B) is read in
 // place. K is blocked for the caches (gemm-inl.h).
 //
-// Threads: C's columns are split across OpenMP threads when the product is large enough to pay
-// for them. Each element of C is summed by one thread in a fixed order, so the result does not
-// depend on the thread count.
+// Threads: C's columns are split into chunks that the engine's threads (engine/parallel.h,
+// up to ThreadCount()) claim when the product is large enough to pay for them. Each element of C
+// is summed by one thread in a fixed order, so the result does not depend on the thread count.
 //
 // Workspace: at least GemmWorkspaceFloats(M, K) floats, 64-byte aligned, not shared with another
 // thread's concurrent call. Callers carve it from their Arena once, outside the hot loop.

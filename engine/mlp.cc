@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "engine/kernels.h"
+#include "engine/parallel.h"
 #include "engine/rng.h"
 
 namespace tinymlp {
@@ -79,6 +80,7 @@ Mlp<T>::Mlp(const MlpShape& shape, int max_batch, Arena& arena)
   grad_a_ = arena.AllocateMat<T>(shape.max_width(), max_batch);
   grad_b_ = arena.AllocateMat<T>(shape.max_width(), max_batch);
   gemm_workspace_ = arena.AllocateArray<float>(GemmWorkspaceFor(shape, max_batch));
+  StartWorkerThreads();  // the kernels' threads, started now so that no step allocates
 }
 
 template <typename T>
