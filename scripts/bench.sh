@@ -22,7 +22,8 @@ mkdir -p "$out"
 
 echo "bench.sh: $(date -u +%FT%TZ) $(uname -m), $(nproc) cores, load: $(cut -d' ' -f1-3 /proc/loadavg)"
 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$build"/tinymlp-bench \
-  --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
+  --benchmark_repetitions=5 --benchmark_enable_random_interleaving=true \
+  --benchmark_report_aggregates_only=true \
   --benchmark_min_time=0.1 "$@" | tee "$out/kernels.txt"
 
 # Ratios: each GEMM median over the OpenBLAS median of the same shape and thread count.
