@@ -28,7 +28,9 @@ int64_t DispatchedTarget();
 // C is M x N. With beta == 0, C is not read (it may hold garbage). Transposes are never
 // materialized: op(A) is packed into `workspace`, zero-padded to whole register tiles (or read
 // in place when it is one tile whose ld already pads it to whole vectors), and op(B) is read in
-// place. K is blocked for the caches (gemm-inl.h).
+// place. K is blocked for the caches (gemm-inl.h). Reading A in place may load A's padding rows
+// (never stored anywhere), so A's storage must cover whole columns, ld x cols floats, as every
+// Arena matrix and every column block of one does.
 //
 // Threads: C's columns are split into chunks that the engine's threads (engine/parallel.h,
 // up to ThreadCount()) claim when the product is large enough to pay for them. Each element of C
