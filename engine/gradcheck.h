@@ -17,7 +17,10 @@ struct GradCheckConfig {
   int samples = 5;
   std::vector<int> hidden = {6};
   double lambda = 0.0;
-  double step = 1e-6;  // finite-difference h
+  // Finite-difference h. Smaller steps lose digits to cancellation (the cost is ~2.3, so at
+  // h = 1e-6 a 1e-5 gradient keeps only five), larger ones to curvature and ReLU kinks; 1e-5
+  // measured best on the default problem and on 50 hidden units.
+  double step = 1e-5;
   uint64_t seed = 1;
 };
 

@@ -47,6 +47,9 @@ void AddGradcheckCommand(CLI::App& app) {
   cmd->add_option("--lambda", o->config.lambda, "L2 regularization strength")
       ->check(CLI::Range(0.0, 1e6))
       ->capture_default_str();
+  cmd->add_option("--step", o->config.step, "Finite-difference step h")
+      ->check(CLI::Range(1e-12, 1.0))
+      ->capture_default_str();
   cmd->add_option("--seed", o->config.seed, "Seed for the weights")->capture_default_str();
   cmd->add_option("--data", o->data, "CIFAR-10 folder (default: random images)");
   cmd->callback([o] { RunGradcheck(*o); });
