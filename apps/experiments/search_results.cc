@@ -1,8 +1,10 @@
 #include "apps/experiments/search_results.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <sstream>
 
 #include "apps/experiments/metrics_csv.h"
@@ -80,8 +82,8 @@ std::vector<SearchRow> ParseSearchResults(const std::string& text, const std::st
     r.split = f[3];
     if (r.lambda < 0 || r.hidden.empty() || r.split.empty()) throw bad("invalid setting");
     if (!ParseWhole(f[4], 1, 1e6, &v[4]) || !ParseWhole(f[5], 1, 1e9, &v[5]) ||
-        !ParseWhole(f[6], 1, 1e7, &v[6]) || !ParseWhole(f[9], 0, 1.8e19, &v[9]) ||
-        !ParseWhole(f[11], 0, 1e12, &v[11])) {
+        !ParseWhole(f[6], 1, 1e7, &v[6]) || !ParseWhole(f[11], 0, 1e12, &v[11]) || f[9].empty() ||
+        f[9].find_first_not_of("0123456789") != std::string::npos || f[9].size() > 20) {
       throw bad("cycles, n_s, batch, seed or best_step not a whole number in range");
     }
     r.cycles = static_cast<int>(v[4]);
@@ -89,7 +91,9 @@ std::vector<SearchRow> ParseSearchResults(const std::string& text, const std::st
     r.batch = static_cast<int>(v[6]);
     r.eta_min = static_cast<float>(v[7]);
     r.eta_max = static_cast<float>(v[8]);
-    r.seed = std::stoull(f[9]);
+    errno = 0;
+    r.seed = std::strtoull(f[9].c_str(), nullptr, 10);
+    if (errno == ERANGE) throw bad("seed out of range");
     r.best_val_accuracy = v[10];
     r.best_step = static_cast<long>(v[11]);
     r.final_val_accuracy = v[12];

@@ -41,6 +41,7 @@ void ForEachGlyphRect(const std::string& text, Fn fn) {
 
 Canvas::Canvas(int width, int height, Rgb background)
     : width_(std::max(1, width)), height_(std::max(1, height)) {
+  ResetClip();
   pixels_.resize(static_cast<size_t>(width_) * height_ * 3);
   for (size_t i = 0; i < pixels_.size(); i += 3) {
     pixels_[i] = background.r;
@@ -49,8 +50,15 @@ Canvas::Canvas(int width, int height, Rgb background)
   }
 }
 
+void Canvas::SetClip(int x, int y, int w, int h) {
+  clip_x0_ = std::max(0, x);
+  clip_y0_ = std::max(0, y);
+  clip_x1_ = std::min(width_, x + w);
+  clip_y1_ = std::min(height_, y + h);
+}
+
 void Canvas::Set(int x, int y, Rgb c) {
-  if (x < 0 || y < 0 || x >= width_ || y >= height_) return;
+  if (x < clip_x0_ || y < clip_y0_ || x >= clip_x1_ || y >= clip_y1_) return;
   uint8_t* p = &pixels_[(static_cast<size_t>(y) * width_ + x) * 3];
   p[0] = c.r;
   p[1] = c.g;

@@ -28,7 +28,10 @@ class Canvas {
   // width x height x 3 bytes, row-major from the top-left corner: what stb_image_write takes.
   const std::vector<uint8_t>& pixels() const { return pixels_; }
 
-  // Writes outside the canvas are clipped silently, so callers can draw near the edges.
+  // Writes outside the canvas (or the clip rectangle, when set) are dropped silently, so callers
+  // can draw near the edges.
+  void SetClip(int x, int y, int w, int h);
+  void ResetClip() { SetClip(0, 0, width_, height_); }
   void Set(int x, int y, Rgb c);
   Rgb At(int x, int y) const;
   void FillRect(int x, int y, int w, int h, Rgb c);
@@ -48,6 +51,7 @@ class Canvas {
 
  private:
   int width_, height_;
+  int clip_x0_ = 0, clip_y0_ = 0, clip_x1_ = 0, clip_y1_ = 0;  // [x0, x1) x [y0, y1)
   std::vector<uint8_t> pixels_;
 };
 

@@ -49,9 +49,11 @@ std::vector<double> NiceTicks(double lo, double hi, int target, double* step) {
   const double mag = std::pow(10.0, std::floor(std::log10(raw)));
   const double frac = raw / mag;
   *step = (frac <= 1.0 ? 1.0 : frac <= 2.0 ? 2.0 : frac <= 5.0 ? 5.0 : 10.0) * mag;
+  // Ticks are first + i * step (not a running sum, which drifts) until one reaches hi.
   std::vector<double> ticks;
-  const double first = std::floor(lo / *step + 1e-9) * *step;
-  for (double t = first; t <= hi + *step * 1e-6 || ticks.size() < 2; t += *step) {
+  const double first = std::floor(lo / *step + 1e-9);
+  for (int i = 0; ticks.size() < 2 || ticks.back() < hi - *step * 1e-9; ++i) {
+    const double t = (first + i) * *step;
     ticks.push_back(std::fabs(t) < *step * 1e-9 ? 0.0 : t);
   }
   return ticks;
@@ -145,7 +147,9 @@ Canvas DrawLineChart(const ChartSpec& spec) {
              spec.y_label, kBlack, kTextScale);
   }
 
-  // The curves, then the box on top so curves at the range's edge stay framed.
+  // The curves, clipped to the plot area, then the box on top so curves at the range's edge
+  // stay framed.
+  c.SetClip(f.left, f.top, f.right - f.left + 1, f.bottom - f.top + 1);
   for (const Series& s : spec.series) {
     bool have_prev = false;
     double px = 0, py = 0;
@@ -163,6 +167,7 @@ Canvas DrawLineChart(const ChartSpec& spec) {
       px = x, py = y, have_prev = true;
     }
   }
+  c.ResetClip();
   c.Line(f.left, f.top, f.right, f.top, kAxis);
   c.Line(f.left, f.bottom, f.right, f.bottom, kAxis);
   c.Line(f.left, f.top, f.left, f.bottom, kAxis);

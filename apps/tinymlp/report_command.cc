@@ -138,7 +138,9 @@ struct Report {
     s.log_max = log_max;
     s.count = count;
     s.grid = true;
-    s.results = JoinPath(o.out, name + ".csv");
+    // One results file for both searches: a fine λ that the coarse grid already tried (the
+    // centre and, at the default width, both ends) is found there instead of trained again.
+    s.results = JoinPath(o.out, "search_results.csv");
     s.jobs = o.jobs;
     s.threads = o.threads;
     const SearchOutcome outcome = RunSearch(s, data);
@@ -147,8 +149,9 @@ struct Report {
           "validation; 2 cycles, n_s = " +
           std::to_string(s.run.n_s) + ", " + std::to_string(count) +
           " values of log10(lambda) evenly spaced in [" + Fmt("%.3f", log_min) + ", " +
-          Fmt("%.3f", log_max) + "]. All runs: `" + name +
-          ".csv`.\n\n| rank | lambda | log10 lambda | best validation accuracy | at step |\n"
+          Fmt("%.3f", log_max) +
+          "]. All runs: `search_results.csv`.\n\n| rank | lambda | log10 lambda | best validation "
+          "accuracy | at step |\n"
           "|---|---|---|---|---|\n";
     const std::vector<SearchRow> best = BestRows(outcome.rows, 3);
     for (size_t i = 0; i < best.size(); ++i) {
@@ -244,7 +247,8 @@ void RunReport(const ReportOptions& o) {
   const std::vector<SearchRow> coarse = rep.Search(
       "coarse", "3. Coarse lambda search", "lambda in 10^[-5, -1].", -5, -1, o.coarse_count, big45);
   const float best_coarse = BestRows(coarse, 1)[0].lambda;
-  const double center = std::log10(best_coarse);
+  // Rounded so that log_min + i * step lands on the coarse grid's own values (same float λ).
+  const double center = std::round(std::log10(best_coarse) * 1e6) / 1e6;
   const std::vector<SearchRow> fine =
       rep.Search("fine", "4. Fine lambda search",
                  "Around the coarse search's best (log10 lambda = " + Fmt("%.3f", center) + ").",
