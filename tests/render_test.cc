@@ -114,6 +114,8 @@ TEST(NiceTicks, CoverTheRangeWithRoundSteps) {
   EXPECT_EQ(TickLabel(0.25, 0.05), "0.25");
   EXPECT_EQ(TickLabel(2000, 1000), "2000");
   EXPECT_EQ(TickLabel(0.5, 0.5), "0.5");
+  EXPECT_EQ(TickLabel(0.0, 2e-4), "0");
+  EXPECT_EQ(TickLabel(6e-4, 2e-4), "6.0e-04");
 }
 
 TEST(LineChart, CurvesAreDrawnWhereTheDataSays) {

@@ -61,7 +61,8 @@ std::vector<double> NiceTicks(double lo, double hi, int target, double* step) {
 
 std::string TickLabel(double value, double step) {
   char text[32];
-  if (step < 1e-3 && value != 0) {
+  if (step < 1e-3 && value == 0) return "0";
+  if (step < 1e-3) {
     std::snprintf(text, sizeof(text), "%.1e", value);
   } else {
     const int decimals = std::max(0, static_cast<int>(std::ceil(-std::log10(step) - 1e-9)));
