@@ -165,6 +165,13 @@ TEST_F(ExperimentsCli, SearchRejectsBadInput) {
   ExpectError(base + "/torn_results.csv", 1, "line 2");
 }
 
+TEST_F(ExperimentsCli, ReportRejectsBadInput) {
+  ExpectError("report --data " + dir_ + "/no_such_folder --out " + dir_ + "/report", 1,
+              "no_such_folder");
+  ExpectError("report --data " + dir_ + " --out " + dir_ + "/report --coarse-count 0", 2,
+              "--coarse-count");
+}
+
 // Rows by setting, with the run time (the one column that may differ) dropped.
 std::map<std::string, std::string> RowsWithoutTime(const std::string& path) {
   std::map<std::string, std::string> rows;

@@ -249,20 +249,24 @@ void RunReport(const ReportOptions& o) {
   rep.o = o;
   const double start = NowSeconds();
   const Cifar10 small = LoadCifar10(o.data, Split::k10k);
-  const Cifar10 big45 = LoadCifar10(o.data, Split::k45k);
   rep.GradientChecks(small);
   rep.DefaultRuns(small);
-  const std::vector<SearchRow> coarse = rep.Search(
-      "coarse", "3. Coarse lambda search", "lambda in 10^[-5, -1].", -5, -1, o.coarse_count, big45);
-  const float best_coarse = BestRows(coarse, 1)[0].lambda;
-  // Rounded so that log_min + i * step lands on the coarse grid's own values (same float λ).
-  const double center = std::round(std::log10(best_coarse) * 1e6) / 1e6;
-  const std::vector<SearchRow> fine =
-      rep.Search("fine", "4. Fine lambda search",
-                 "Around the coarse search's best (log10 lambda = " + Fmt("%.3f", center) + ").",
-                 center - o.fine_halfwidth, center + o.fine_halfwidth, o.fine_count, big45);
-  rep.SearchChart(coarse, fine);
-  const float best_fine = BestRows(fine, 1)[0].lambda;
+  float best_fine = 0;
+  {  // the 45k split lives only as long as the searches need it
+    const Cifar10 big45 = LoadCifar10(o.data, Split::k45k);
+    const std::vector<SearchRow> coarse =
+        rep.Search("coarse", "3. Coarse lambda search", "lambda in 10^[-5, -1].", -5, -1,
+                   o.coarse_count, big45);
+    const float best_coarse = BestRows(coarse, 1)[0].lambda;
+    // Rounded so that log_min + i * step lands on the coarse grid's own values (same float λ).
+    const double center = std::round(std::log10(best_coarse) * 1e6) / 1e6;
+    const std::vector<SearchRow> fine =
+        rep.Search("fine", "4. Fine lambda search",
+                   "Around the coarse search's best (log10 lambda = " + Fmt("%.3f", center) + ").",
+                   center - o.fine_halfwidth, center + o.fine_halfwidth, o.fine_count, big45);
+    rep.SearchChart(coarse, fine);
+    best_fine = BestRows(fine, 1)[0].lambda;
+  }
   const Cifar10 big49 = LoadCifar10(o.data, Split::k49k);
   const double test = rep.FinalRun(best_fine, big49);
   rep.OneLayer(small);
@@ -291,7 +295,7 @@ void AddReportCommand(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("report", "Run the course's experiments and write report.md");
   cmd->add_option("--data", o->data, "CIFAR-10 binary folder")->required();
   cmd->add_option("--out", o->out, "Folder for report.md and its pictures")->required();
-  cmd->add_option("--jobs", o->jobs, "Search: networks trained at the same time")
+  cmd->add_option("--jobs", o->jobs, "Networks trained at the same time in the searches")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
   cmd->add_option("--threads", o->threads, "Threads per network (0 = cores / jobs)")
