@@ -2,6 +2,7 @@
 // (curves land on the pixels the data maps to) and image grids.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
