@@ -4,9 +4,11 @@
 #include <memory>
 #include <string>
 
+#include "apps/experiments/run_plots.h"
 #include "apps/tinymlp/commands.h"
 #include "apps/tinymlp/options.h"
 #include "apps/tinymlp/training_run.h"
+#include "platform/error.h"
 #include "platform/threads.h"
 
 namespace tinymlp {
@@ -17,11 +19,14 @@ struct TrainOptions {
   std::string data;
   std::string split = "10k";
   int threads = 0;
+  bool plots = false;
 };
 
 void RunTrain(TrainOptions o) {
   SetThreadCount(o.threads);
   ParseHiddenLayers(o.run.hidden);  // a bad --hidden fails before the data is read
+  if (o.plots && o.run.out.empty())
+    throw UsageError("--plots needs --out, the folder to draw into");
   const Cifar10 data = LoadCifar10(o.data, ParseSplit(o.split));
   o.run.progress = true;
   const RunResult r = RunTraining(o.run, data);
@@ -30,6 +35,11 @@ void RunTrain(TrainOptions o) {
                "accuracy %.4f, model and metrics in %s\n",
                o.run.hidden.c_str(), r.steps, r.train_seconds, r.validation.accuracy,
                o.run.out.c_str());
+  if (o.plots) {
+    char title[64];
+    std::snprintf(title, sizeof(title), "lambda=%g", o.run.lambda);
+    WriteRunPlots(r.metrics, o.run.out, title);
+  }
   PrintResult("train_seconds", r.train_seconds, 3);
   PrintResult("val_accuracy", r.validation.accuracy);
   PrintResult("test_accuracy", r.test.accuracy);
@@ -82,6 +92,7 @@ void AddTrainCommand(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--out", r.out, "Output folder for model.tmlp and metrics.csv")
       ->capture_default_str();
+  cmd->add_flag("--plots", o->plots, "Also draw cost/loss/accuracy/eta PNG charts into --out");
   cmd->callback([o] { RunTrain(*o); });
 }
 
