@@ -71,6 +71,20 @@ TEST(DeepCli, GradcheckRejectsBadHidden) {
   EXPECT_NE(r.output.find("--hidden"), std::string::npos) << r.output;
 }
 
+// The command prints one line per parameter (W, gamma, beta per hidden layer; W, b last) and
+// the largest relative error, below 1e-6 for a 4-layer batch-norm network.
+TEST(DeepCli, GradcheckFourLayerBatchNorm) {
+  const Result r = RunTinymlp("gradcheck --hidden 10,8,6 --batch-norm --lambda 0.01");
+  ASSERT_EQ(r.code, 0) << r.output;
+  for (const char* name : {"W1 ", "gamma1 ", "beta1 ", "gamma3 ", "beta3 ", "W4 ", "b4 "}) {
+    EXPECT_NE(r.output.find(name), std::string::npos) << name << " missing: " << r.output;
+  }
+  EXPECT_EQ(r.output.find("b1 "), std::string::npos) << r.output;
+  const size_t at = r.output.rfind("\nmax_rel_error=");
+  ASSERT_NE(at, std::string::npos) << r.output;
+  EXPECT_LT(std::stod(r.output.substr(at + 15)), 1e-6) << r.output;
+}
+
 TEST(DeepCli, ModelWithMissingBatchNormSection) {
   // A batch-norm model (flags bit 0) whose batch-norm section is missing.
   Model model;
