@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cstdlib>
+#include <cstring>
 
 #include "engine/cifar10.h"
 #include "platform/error.h"
@@ -61,8 +62,55 @@ ImageTransform RandomTransform(const AugmentConfig& config, Rng& rng) {
   return t;
 }
 
+namespace {
+
+// dst[k] = (src[k] - mean[k]) * inv_std[k] for k < n: the uint8 -> float normalization of a run
+// of pixels. Restrict-qualified so the compiler vectorizes it.
+inline void NormalizeRun(const uint8_t* __restrict src, const float* __restrict mean,
+                         const float* __restrict inv_std, float* __restrict dst, int n) {
+  for (int k = 0; k < n; ++k) dst[k] = (static_cast<float>(src[k]) - mean[k]) * inv_std[k];
+}
+
+}  // namespace
+
 void GatherNormalizeAugment(const uint8_t* pixels, const int32_t* index, const float* mean,
                             const float* inv_std, const ImageTransform* transforms, Mat x) {
+  constexpr int S = kImageSide;
+  assert(x.rows == kImageDim);
+  for (int j = 0; j < x.cols; ++j) {
+    const uint8_t* image = pixels + static_cast<size_t>(index[j]) * kImageDim;
+    const ImageTransform t = transforms[j];
+    float* out = x.col(j);
+    // Output columns q in [q0, q1) read source column q - dx (of the mirrored row if flip).
+    const int q0 = std::max(0, int(t.dx)), q1 = std::min(S, S + t.dx);
+    for (int c = 0; c < 3; ++c) {
+      for (int r = 0; r < S; ++r) {
+        float* dst = out + c * S * S + r * S;
+        const int sr = r - t.dy;
+        if (sr < 0 || sr >= S || q0 >= q1) {
+          std::fill(dst, dst + S, 0.0f);
+          continue;
+        }
+        const int at = c * S * S + sr * S;  // the source row
+        std::fill(dst, dst + q0, 0.0f);
+        if (!t.flip) {
+          const int k0 = q0 - t.dx;
+          NormalizeRun(image + at + k0, mean + at + k0, inv_std + at + k0, dst + q0, q1 - q0);
+        } else {
+          float row[S], mirrored[S];
+          NormalizeRun(image + at, mean + at, inv_std + at, row, S);
+          for (int k = 0; k < S; ++k) mirrored[k] = row[S - 1 - k];
+          std::memcpy(dst + q0, mirrored + q0 - t.dx, sizeof(float) * (q1 - q0));
+        }
+        std::fill(dst + q1, dst + S, 0.0f);
+      }
+    }
+  }
+}
+
+void GatherNormalizeAugmentReference(const uint8_t* pixels, const int32_t* index, const float* mean,
+                                     const float* inv_std, const ImageTransform* transforms,
+                                     Mat x) {
   constexpr int S = kImageSide;
   assert(x.rows == kImageDim);
   for (int j = 0; j < x.cols; ++j) {

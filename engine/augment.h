@@ -6,10 +6,14 @@
 // moved dx pixels right and dy pixels down; positions uncovered by the move are 0 (the mean).
 //   out(r, q) = normalized(r - dy, flip ? 31 - (q - dx) : q - dx), or 0 outside the image
 //
-// Why scalar code (no Highway kernel): it is one pass over the D x B batch, ~3e5 elements per
-// step against the ~5e7 multiply-adds of the GEMMs of even the smallest network; the rows of 32
-// pixels are written as straight loops over a clamped range so the compiler vectorizes the
-// unflipped case. tests/augment_test.cc checks it against GatherNormalize and the formula above.
+// Speed (why no Highway kernel): per output row of 32 pixels the work is one contiguous run of
+// uint8 -> float normalization at a shifted offset (restrict-qualified, so the compiler
+// vectorizes it for the baseline target), or for a mirrored row the same run into a buffer and
+// a fixed-length reversal. Measured here, 100 images with flip + translate:3, best of 5:
+// 0.23 ms per batch, against 0.04-0.08 ms for the Highway GatherNormalize without augmentation
+// and 0.49 ms for the element-by-element formula (the reference below). That is ~15 % of a step
+// of the default 50-unit network and < 0.5 % of the wide networks augmentation is for; a
+// per-target kernel would save at most those 0.2 ms.
 #pragma once
 
 #include <cstdint>
@@ -44,5 +48,8 @@ ImageTransform RandomTransform(const AugmentConfig& config, Rng& rng);
 // CIFAR-10 image size, 3 x 32 x 32 planes.
 void GatherNormalizeAugment(const uint8_t* pixels, const int32_t* index, const float* mean,
                             const float* inv_std, const ImageTransform* transforms, Mat x);
+// The same, element by element from the formula above: slow on purpose, for the tests.
+void GatherNormalizeAugmentReference(const uint8_t* pixels, const int32_t* index, const float* mean,
+                                     const float* inv_std, const ImageTransform* transforms, Mat x);
 
 }  // namespace tinymlp

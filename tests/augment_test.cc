@@ -74,6 +74,21 @@ TEST_F(AugmentTest, FlipAndShiftFollowTheFormula) {
   }
 }
 
+TEST_F(AugmentTest, MatchesTheReferenceForRandomTransforms) {
+  Rng rng(5);
+  const AugmentConfig config = ParseAugment("flip,translate:8");
+  std::vector<ImageTransform> ts(16);
+  for (ImageTransform& t : ts) t = RandomTransform(config, rng);
+  std::vector<int32_t> index(16);
+  for (int32_t& i : index) i = static_cast<int32_t>(rng.Below(3));
+  std::vector<float> got(kImageDim * 16, -1.0f), want(kImageDim * 16, -2.0f);
+  GatherNormalizeAugment(pixels.data(), index.data(), mean.data(), inv_std.data(), ts.data(),
+                         Mat(got.data(), kImageDim, 16));
+  GatherNormalizeAugmentReference(pixels.data(), index.data(), mean.data(), inv_std.data(),
+                                  ts.data(), Mat(want.data(), kImageDim, 16));
+  for (size_t k = 0; k < got.size(); ++k) ASSERT_NEAR(got[k], want[k], 1e-5) << k;
+}
+
 TEST(Augment, RandomTransformsStayInRange) {
   Rng rng(1);
   AugmentConfig config = ParseAugment("flip,translate:2");
