@@ -3,7 +3,9 @@
 //
 // Set-up (Trainer's constructor) takes every buffer a step needs from the arena: the shuffled
 // index, the normalized mini-batch, the network's own buffers. A step then gathers and
-// normalizes the batch from uint8 pixels, runs forward and backward, and updates the weights,
+// normalizes the batch from uint8 pixels (mirrored and shifted per image with augmentation,
+// engine/augment.h), runs forward and backward in training mode (batch statistics, dropout), and
+// updates every parameter with the optimizer (engine/optimizer.h, state in the arena),
 // allocating nothing.
 #pragma once
 
