@@ -24,7 +24,7 @@ struct TrainOptions {
 
 void RunTrain(TrainOptions o) {
   SetThreadCount(o.threads);
-  ParseHiddenLayers(o.run.hidden);  // a bad --hidden fails before the data is read
+  ValidateRunSettings(o.run);  // bad flags fail before the data is read
   if (o.plots && o.run.out.empty())
     throw UsageError("--plots needs --out, the folder to draw into");
   const Cifar10 data = LoadCifar10(o.data, ParseSplit(o.split));
@@ -80,13 +80,44 @@ void AddTrainCommand(CLI::App& app) {
   cmd->add_option("--batch", r.batch, "Mini-batch size")
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
-  cmd->add_option("--epochs", r.epochs, "With --eta: epochs to train (default 10)")
+  cmd->add_option("--epochs", r.epochs,
+                  "Constant or linear-decay schedule: epochs to train (default 10 / as cyclic)")
       ->check(CLI::Range(1, 100000));
   cmd->add_option("--seed", r.seed, "Seed for initialization and shuffling")->capture_default_str();
   cmd->add_option("--evals-per-cycle", r.evals_per_cycle,
                   "Metrics points per cycle (per epoch with --eta: any value > 0); 0 = none")
       ->check(CLI::Range(0, 1000000))
       ->capture_default_str();
+  cmd->add_flag("--batch-norm", r.batch_norm,
+                "Batch normalization after every hidden linear layer, before the ReLU");
+  cmd->add_option("--bn-alpha", r.bn_alpha,
+                  "Batch norm running averages: new = alpha * old + (1 - alpha) * batch")
+      ->capture_default_str();
+  cmd->add_option("--init", r.init, "Weight initialization: xavier (default), he, normal");
+  cmd->add_option("--init-sigma", r.init_sigma, "With --init normal: the weights' std")
+      ->check(CLI::Range(0.0, 1e3));
+  cmd->add_option("--dropout", r.dropout, "Probability of dropping a hidden unit while training")
+      ->capture_default_str();
+  cmd->add_option("--augment", r.augment,
+                  "Training augmentation: none, or flip,translate[:N] (N pixels, default 3)")
+      ->capture_default_str();
+  cmd->add_option("--optimizer", r.optimizer, "sgd, momentum, nesterov or adam")
+      ->capture_default_str();
+  cmd->add_option("--momentum", r.momentum, "momentum/nesterov: velocity decay")
+      ->check(CLI::Range(0.0f, 0.9999f))
+      ->capture_default_str();
+  cmd->add_option("--beta1", r.beta1, "adam: first-moment decay")
+      ->check(CLI::Range(0.0f, 0.9999f))
+      ->capture_default_str();
+  cmd->add_option("--beta2", r.beta2, "adam: second-moment decay")
+      ->check(CLI::Range(0.0f, 0.999999f))
+      ->capture_default_str();
+  cmd->add_option("--epsilon", r.epsilon, "adam: added to sqrt(v)")
+      ->check(CLI::Range(1e-30f, 1.0f))
+      ->capture_default_str();
+  cmd->add_option("--schedule", r.schedule,
+                  "Learning rate: cyclic (default), linear-decay (eta-max to eta-min), constant "
+                  "(--eta)");
   cmd->add_option("--threads", o->threads, "Threads (0 = all cores)")
       ->check(CLI::Range(0, 4096))
       ->capture_default_str();
