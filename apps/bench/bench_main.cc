@@ -152,7 +152,7 @@ void RegisterAll() {
   if (targets.empty()) targets.push_back(0);  // only the static target: let it dispatch itself
   for (const GemmShape& s : kShapes) {
     for (int64_t target : targets) {
-      const std::string target_name = target == 0 ? ChosenTargetName() : hwy::TargetName(target);
+      const std::string target_name = hwy::TargetName(target == 0 ? DispatchedTarget() : target);
       // The scalar target is there for correctness; 1024 and 2048 would take minutes on it.
       if (target == HWY_SCALAR && s.m > 512) continue;
       for (int threads : thread_counts) {
@@ -174,7 +174,7 @@ void RegisterAll() {
     }
   }
   for (int64_t target : targets) {
-    const std::string target_name = target == 0 ? ChosenTargetName() : hwy::TargetName(target);
+    const std::string target_name = hwy::TargetName(target == 0 ? DispatchedTarget() : target);
     benchmark::RegisterBenchmark(("relu/50x100/" + target_name + "/t1").c_str(), BM_Relu, 50, 100,
                                  target);
     benchmark::RegisterBenchmark(("softmax_xent/10x100/" + target_name + "/t1").c_str(), BM_Softmax,
@@ -188,7 +188,11 @@ void RegisterAll() {
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
-  benchmark::AddCustomContext("tinymlp_cpu", tinymlp::CpuSummary());
+  std::string targets;
+  for (const std::string& name : tinymlp::CompiledTargetNames())
+    targets += (targets.empty() ? "" : ",") + name;
+  benchmark::AddCustomContext("tinymlp_targets", "compiled " + targets + ", dispatched " +
+                                                     hwy::TargetName(tinymlp::DispatchedTarget()));
 #ifdef TINYMLP_HAVE_OPENBLAS
   benchmark::AddCustomContext("openblas_core", openblas_get_corename());
   benchmark::AddCustomContext("openblas_config", openblas_get_config());

@@ -5,6 +5,8 @@
 // median, and the time of one forward pass over the whole training split. A measurement, not a
 // check: the numbers depend on the machine and its load. Last stdout line:
 //   ms_per_step=... gflops=... eval_ms=...
+#include <hwy/targets.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <memory>
@@ -14,9 +16,9 @@
 #include "apps/tinymlp/commands.h"
 #include "apps/tinymlp/options.h"
 #include "engine/cifar10.h"
+#include "engine/kernels.h"
 #include "engine/trainer.h"
 #include "platform/clock.h"
-#include "platform/cpu.h"
 #include "platform/error.h"
 #include "platform/threads.h"
 
@@ -83,11 +85,12 @@ void RunBenchTrain(const BenchTrainOptions& o) {
   }
   const double eval_s = Median(eval_seconds);
 
-  std::fprintf(stderr,
-               "%s; 3072-%s-10, batch %d, %d timed steps after %d warm-up, eval over %d "
-               "images\n",
-               CpuSummary().c_str(), o.hidden.c_str(), o.batch, o.steps, warmup,
-               data.train.count());
+  std::fprintf(
+      stderr,
+      "target=%s threads=%d; 3072-%s-10, batch %d, %d timed steps after %d warm-up, eval over %d "
+      "images\n",
+      hwy::TargetName(DispatchedTarget()), ThreadCount(), o.hidden.c_str(), o.batch, o.steps,
+      warmup, data.train.count());
   std::printf("ms_per_step=%.4f gflops=%.2f eval_ms=%.2f\n", 1e3 * step_s,
               1e-9 * StepFlops(shape, o.batch) / step_s, 1e3 * eval_s);
 }

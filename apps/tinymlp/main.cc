@@ -16,9 +16,13 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("tinymlp ") + TINYMLP_VERSION);
   tinymlp::AddInfoCommand(app);
   tinymlp::AddEvalCommand(app);
+  tinymlp::AddPlotCommand(app);
+  tinymlp::AddWeightsCommand(app);
 #ifndef TINYMLP_INFERENCE_ONLY
   tinymlp::AddTrainCommand(app);
   tinymlp::AddGradcheckCommand(app);
+  tinymlp::AddSearchCommand(app);
+  tinymlp::AddReportCommand(app);
   tinymlp::AddBenchTrainCommand(app);
 #endif
   try {
