@@ -17,27 +17,14 @@
 #include "engine/kernels.h"
 #include "engine/rng.h"
 #include "platform/threads.h"
+#include "tests/for_each_target.h"
 
 namespace tinymlp {
 namespace {
 
 constexpr float kSentinel = -12345.0f;
 
-// Once per compiled and supported target (or on the static target where the list is empty).
-void ForEachTarget(const std::function<void()>& body) {
-  const std::vector<int64_t> targets = hwy::SupportedAndGeneratedTargets();
-  if (targets.empty()) {
-    SCOPED_TRACE("static target");
-    body();
-    return;
-  }
-  for (int64_t target : targets) {
-    hwy::SetSupportedTargetsForTest(target);
-    SCOPED_TRACE(hwy::TargetName(target));
-    body();
-  }
-  hwy::SetSupportedTargetsForTest(0);
-}
+using testing::ForEachTarget;
 
 // Column-major matrix with ld = rows + pad; the padding holds a sentinel.
 struct Buffer {
@@ -86,9 +73,9 @@ void CheckFused(const Shape& s, bool relu, bool padded_ld, Rng& rng) {
   reference::Gemm<float>(s.ta, s.tb, 1.0f, a.view, b.view, 0.0f, want);
   reference::AddBias(bias.data(), want);
   if (relu) reference::ReluForward(want);
-  SCOPED_TRACE(testing::Message() << "m=" << s.m << " n=" << s.n << " k=" << s.k
-                                  << " ta=" << int(s.ta) << " tb=" << int(s.tb) << " relu=" << relu
-                                  << " padded_ld=" << padded_ld);
+  SCOPED_TRACE(::testing::Message()
+               << "m=" << s.m << " n=" << s.n << " k=" << s.k << " ta=" << int(s.ta)
+               << " tb=" << int(s.tb) << " relu=" << relu << " padded_ld=" << padded_ld);
   for (int j = 0; j < s.n; ++j)
     for (int i = 0; i < s.m; ++i)
       ASSERT_NEAR(c.view(i, j), want(i, j), 1e-6 * s.k + 1e-6) << "at (" << i << ", " << j << ")";
@@ -156,7 +143,7 @@ TEST(FusedKernels, SoftmaxCrossEntropyBackwardMatchesReference) {
           const Mat out = in_place ? s.view : p.view;
           const double loss =
               SoftmaxCrossEntropyBackward(s.view, labels.data(), scale, out, g.view);
-          SCOPED_TRACE(testing::Message() << rows << "x" << cols << " in_place=" << in_place);
+          SCOPED_TRACE(::testing::Message() << rows << "x" << cols << " in_place=" << in_place);
           EXPECT_NEAR(loss, want_loss, 1e-5 * std::max(1.0, std::abs(want_loss)));
           for (int j = 0; j < cols; ++j)
             for (int i = 0; i < rows; ++i) {

@@ -13,29 +13,14 @@
 #include <vector>
 
 #include "engine/rng.h"
+#include "tests/for_each_target.h"
 
 namespace tinymlp {
 namespace {
 
 const int kSizes[] = {1, 7, 17, 33, 127};
 
-// Runs body once per target, forcing the dispatcher onto it. Where the dispatch list is empty
-// (Highway 1.0.3 on armhf, or aarch64 without AES) the calls take the static path: test that.
-void ForEachTarget(const std::function<void()>& body) {
-  const std::vector<int64_t> targets = hwy::SupportedAndGeneratedTargets();
-  if (targets.empty()) {
-    SCOPED_TRACE("static target");
-    body();
-    return;
-  }
-  for (int64_t target : targets) {
-    hwy::SetSupportedTargetsForTest(target);
-    SCOPED_TRACE(hwy::TargetName(target));
-    EXPECT_EQ(DispatchedTarget(), target) << "the dispatcher did not switch to the forced target";
-    body();
-  }
-  hwy::SetSupportedTargetsForTest(0);
-}
+using testing::ForEachTarget;
 
 // A column-major matrix with its own storage; ld = rows + pad, and the padding rows hold a
 // sentinel so the tests can check that kernels never write outside the view.
@@ -90,7 +75,7 @@ TEST(Kernels, GemmAllFormsMatchReference) {
                 auto workspace = hwy::AllocateAligned<float>(GemmWorkspaceFloats(m, k));
                 Gemm(ta, tb, 0.75f, a.view, b.view, beta, c.view, workspace.get());
                 reference::Gemm<float>(ta, tb, 0.75f, a.view, b.view, beta, want.view);
-                SCOPED_TRACE(testing::Message()
+                SCOPED_TRACE(::testing::Message()
                              << "m=" << m << " n=" << n << " k=" << k << " ta=" << int(ta)
                              << " tb=" << int(tb) << " beta=" << beta);
                 ExpectNear(c.view, want.view, 1e-6 * k + 1e-6);
@@ -195,7 +180,7 @@ TEST(Kernels, SoftmaxCrossEntropyMatchesReference) {
           const double loss = SoftmaxCrossEntropy(s.view, labels.data(), p.view);
           const double want_loss =
               reference::SoftmaxCrossEntropy<float>(s.view, labels.data(), want.view);
-          SCOPED_TRACE(testing::Message() << rows << "x" << cols << " scale " << scale);
+          SCOPED_TRACE(::testing::Message() << rows << "x" << cols << " scale " << scale);
           ExpectNear(p.view, want.view, 1e-6);
           EXPECT_NEAR(loss, want_loss, 1e-5 * std::max(1.0, std::abs(want_loss)));
           EXPECT_TRUE(std::isfinite(loss));
