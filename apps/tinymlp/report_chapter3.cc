@@ -98,9 +98,10 @@ struct Chapter3 {
     spec.title = title;
     spec.x_label = "update step";
     spec.y_label = "loss";
+    spec.width = 900;  // room for four legend entries
     for (size_t k = 0; k < runs.size(); ++k) {
-      Series train{names[k] + ", training", {}, {}, SeriesColor(2 * static_cast<int>(k))};
-      Series val{names[k] + ", validation", {}, {}, SeriesColor(2 * static_cast<int>(k) + 1)};
+      Series train{names[k] + ", train", {}, {}, SeriesColor(2 * static_cast<int>(k))};
+      Series val{names[k] + ", val", {}, {}, SeriesColor(2 * static_cast<int>(k) + 1)};
       for (const MetricsRow& m : runs[k].metrics) {
         train.x.push_back(m.step);
         train.y.push_back(m.train.loss);
@@ -123,34 +124,52 @@ struct Chapter3 {
     return run;
   }
 
+  // The largest relative error over every block of one network, and its table rows.
+  double CheckOne(const Cifar10& data, const std::vector<int>& hidden, bool bn, int samples,
+                  std::string* rows) {
+    GradCheckConfig config;
+    config.hidden = hidden;
+    config.batch_norm = bn;
+    config.lambda = 0.01;
+    config.samples = samples;
+    config.seed = o.seed;
+    std::string shape = "20";
+    for (int h : hidden) shape += "-" + std::to_string(h);
+    shape += "-10";
+    double worst = 0;
+    for (const GradCheckEntry& e : GradCheck(data.train, config)) {
+      if (rows != nullptr) {
+        *rows += "| " + shape + " | " + (bn ? "yes" : "no") + " | " + e.name + " | " +
+                 Fmt("%.2e", e.max_rel_error) + " |\n";
+      }
+      worst = std::max(worst, e.max_rel_error);
+    }
+    return worst;
+  }
+
   void GradientChecks(const Cifar10& data) {
     md +=
         "### 7.1 Gradient checks\n\nAs in section 1 (double precision, centred differences "
-        "with h = 1e-5, the first 20 input dimensions of 5 training images), for a 2-layer and "
-        "a 4-layer net with and without batch normalization. With batch norm the check runs in "
-        "training mode, so the 5 images' batch statistics are part of the function being "
-        "differentiated.\n\n| network | batch norm | lambda | block | max relative error "
-        "|\n|---|---|---|---|---|\n";
+        "with h = 1e-5, the first 20 input dimensions), here of 10 training images, lambda = "
+        "0.01, for a 2-layer and a 4-layer net with and without batch normalization. With batch "
+        "norm the check runs in training mode, so the 10 images' batch statistics are part of "
+        "the function being differentiated.\n\n| network | batch norm | block | max relative "
+        "error |\n|---|---|---|---|\n";
     double worst_bn4 = 0;
-    for (const std::vector<int>& hidden : {std::vector<int>{50}, std::vector<int>{50, 30, 20}}) {
+    for (const std::vector<int>& hidden : {std::vector<int>{20}, std::vector<int>{20, 20, 20}}) {
       for (bool bn : {false, true}) {
-        GradCheckConfig config;
-        config.hidden = hidden;
-        config.batch_norm = bn;
-        config.lambda = 0.01;
-        config.seed = o.seed;
-        std::string shape = "20";
-        for (int h : hidden) shape += "-" + std::to_string(h);
-        shape += "-10";
-        for (const GradCheckEntry& e : GradCheck(data.train, config)) {
-          md += "| " + shape + " | " + (bn ? "yes" : "no") + " | 0.01 | " + e.name + " | " +
-                Fmt("%.2e", e.max_rel_error) + " |\n";
-          if (bn && hidden.size() == 3) worst_bn4 = std::max(worst_bn4, e.max_rel_error);
-        }
+        const double worst = CheckOne(data, hidden, bn, 10, &md);
+        if (bn && hidden.size() == 3) worst_bn4 = worst;
       }
     }
+    // Wider layers and fewer images give larger errors on the W blocks of batch-norm nets; the
+    // report says so rather than letting the table's shapes hide it.
+    const double wide = CheckOne(data, {50, 30, 20}, true, 5, nullptr);
     md += "\nLargest relative error over every block of the 4-layer batch-norm net: **" +
-          Fmt("%.2e", worst_bn4) + "**.\n\n";
+          Fmt("%.2e", worst_bn4) +
+          "**. With wider layers and fewer images the W blocks of a batch-norm net check less "
+          "tightly: 20-50-30-20-10 on 5 images gives " +
+          Fmt("%.2e", wide) + " at most. Where those errors sit has not been traced.\n\n";
     Log("gradient checks done");
   }
 
@@ -170,13 +189,15 @@ struct Chapter3 {
     }
     const std::vector<RunResult> r = TrainMany(jobs);
     for (size_t i = 0; i < jobs.size(); ++i) {
-      md += "| 3072-" + jobs[i].run.hidden + "-10 | " + (jobs[i].run.batch_norm ? "yes" : "no") +
-            " | " + Percent(r[i].validation.accuracy) + " | " + Percent(r[i].test.accuracy) +
-            " | " + Fmt("%.1f s", r[i].train_seconds) + " |\n";
+      std::string shape = jobs[i].run.hidden;
+      std::replace(shape.begin(), shape.end(), ',', '-');
+      md += "| 3072-" + shape + "-10 | " + (jobs[i].run.batch_norm ? "yes" : "no") + " | " +
+            Percent(r[i].validation.accuracy) + " | " + Percent(r[i].test.accuracy) + " | " +
+            Fmt("%.1f s", r[i].train_seconds) + " |\n";
     }
-    LossChart("loss-3layer.png", "loss, 3072-50-50-10", {"plain", "batch norm"}, {r[0], r[1]});
-    LossChart("loss-9layer.png", "loss, 3072-" + std::string(kNine) + "-10",
-              {"plain", "batch norm"}, {r[2], r[3]});
+    LossChart("loss-3layer.png", "loss, 3072-50-50-10", {"plain", "BN"}, {r[0], r[1]});
+    LossChart("loss-9layer.png", "loss, 3072-50-30-20-20-10-10-10-10-10", {"plain", "BN"},
+              {r[2], r[3]});
     md +=
         "\n<img src=\"chapter3/loss-3layer.png\" width=\"49%\"> <img "
         "src=\"chapter3/loss-9layer.png\" width=\"49%\">\n\nEach run's own cost, loss, "
@@ -302,7 +323,7 @@ struct Chapter3 {
     }
     for (size_t k = 0; k < 3; ++k) {
       const std::string file = "loss-sigma" + Fmt("%g", sigmas[k]) + ".png";
-      LossChart(file, "loss, sigma = " + Fmt("%g", sigmas[k]), {"plain", "batch norm"},
+      LossChart(file, "loss, sigma = " + Fmt("%g", sigmas[k]), {"plain", "BN"},
                 {r[2 * k], r[2 * k + 1]});
       images += "<img src=\"chapter3/" + file + "\" width=\"32%\"> ";
     }
