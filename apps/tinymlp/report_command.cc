@@ -300,9 +300,11 @@ void RunReport(const ReportOptions& o) {
 
   const double seconds = NowSeconds() - start;
   std::string head =
-      "# tinymlp report\n\nReproduces the course's two-layer network report with tinymlp's own "
-      "engine. Made by `tinymlp report --data " +
-      o.data + " --out " + o.out +
+      std::string("# tinymlp report\n\nReproduces the course's ") +
+      (o.only_chapter3 ? "third chapter (deeper networks)"
+       : o.chapter3    ? "two-layer network report and its third chapter (deeper networks)"
+                       : "two-layer network report") +
+      " with tinymlp's own engine. Made by `tinymlp report --data " + o.data + " --out " + o.out +
       (o.only_chapter3 ? " --only-chapter3"
        : o.chapter3    ? " --chapter3"
                        : "") +
@@ -360,7 +362,7 @@ void AddReportCommand(CLI::App& app) {
   cmd->add_option("--seed", o->seed, "Seed for every run")->capture_default_str();
   cmd->add_flag("--chapter3", o->chapter3,
                 "Add the course's third chapter: deeper nets, batch norm, initialization (about "
-                "10 more minutes)");
+                "5 more minutes at 2 jobs)");
   cmd->add_flag("--only-chapter3", o->only_chapter3, "Only the third chapter (skips sections 1-6)");
   cmd->add_flag("--best", o->best,
                 "In the third chapter, also train the best network (about 15 more minutes)");
