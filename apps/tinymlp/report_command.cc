@@ -365,7 +365,7 @@ void AddReportCommand(CLI::App& app) {
                 "5 more minutes at 2 jobs)");
   cmd->add_flag("--only-chapter3", o->only_chapter3, "Only the third chapter (skips sections 1-6)");
   cmd->add_flag("--best", o->best,
-                "In the third chapter, also train the best network (about 15 more minutes)");
+                "In the third chapter, also train the best network (11 to 15 more minutes)");
   cmd->callback([o] { RunReport(*o); });
 }
 
