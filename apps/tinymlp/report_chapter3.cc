@@ -347,7 +347,7 @@ struct Chapter3 {
           "Not trained in this report (`--best` trains it, 11 to 15 minutes at one thread). "
           "Measured with `--best`, seed 1, one thread, on this machine while other jobs loaded "
           "it: **62.38 % test accuracy** (validation 62.40 %) after 11.2 minutes of training; "
-          "the same command run alone earlier took about 15 minutes.\n\n";
+          "an earlier run of the same command took about 15 minutes.\n\n";
       return;
     }
     RunSettings run;
