@@ -164,6 +164,12 @@ TEST_F(ExperimentsCli, SearchRejectsBadInput) {
   ExpectError(base + "/bad_results.csv", 1, "bad_results.csv");
   WriteText(dir_ + "/torn_results.csv", SearchResultsHeader() + "0.001,-3,50,10k,1\n");
   ExpectError(base + "/torn_results.csv", 1, "line 2");
+  // The network flags are checked before the data is read, as train checks them.
+  ExpectError(base + "/r1.csv --batch-norm --hidden 50,,20", 2, "--hidden");
+  ExpectError(base + "/r1.csv --batch-norm --hidden 0,50", 2, "--hidden");
+  ExpectError(base + "/r1.csv --batch-norm --init normal", 2, "--init");
+  ExpectError(base + "/r1.csv --init he --init-sigma 0.001", 2, "--init-sigma");
+  ExpectError(base + "/r1.csv --init zeros", 2, "--init");
 }
 
 TEST_F(ExperimentsCli, ReportRejectsBadInput) {
@@ -171,6 +177,7 @@ TEST_F(ExperimentsCli, ReportRejectsBadInput) {
               "no_such_folder");
   ExpectError("report --data " + dir_ + " --out " + dir_ + "/report --coarse-count 0", 2,
               "--coarse-count");
+  ExpectError("report --data " + dir_ + " --out " + dir_ + "/report --best", 2, "--best");
 }
 
 // Rows by setting, with the run time (the one column that may differ) dropped.
@@ -242,6 +249,68 @@ TEST_F(ExperimentsCli, KilledSearchKeepsItsRunsAndResumes) {
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_NE(again.out.find("0 runs trained, 4 found"), std::string::npos) << again.out;
   EXPECT_EQ(ReadText(results), final_text);
+}
+
+// Batch norm and the initialization are part of a run's setting: a batch-norm search next to a
+// plain one in the same file trains its own runs, and a rerun of either skips them. A file from
+// before those columns existed still resumes (its rows are plain runs) and is upgraded.
+TEST_F(ExperimentsCli, SearchTellsNetworkSettingsApart) {
+  const std::string results = dir_ + "/bn_search.csv";
+  const std::string args = "search --data " + dir_ +
+                           " --split 10k --lambda-log-min -3 --lambda-log-max -2 --count 2 --grid "
+                           "--cycles 1 --n-s 40 --hidden 10,10 --threads 1 --results " +
+                           results;
+  const Outcome plain = Run(args);
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  EXPECT_NE(plain.out.find("2 runs trained, 0 found"), std::string::npos) << plain.out;
+  const Outcome bn = Run(args + " --batch-norm");
+  ASSERT_EQ(bn.exit_code, 0) << bn.err;
+  EXPECT_NE(bn.out.find("2 runs trained, 0 found"), std::string::npos) << bn.out;
+  const Outcome sigma = Run(args + " --batch-norm --init normal --init-sigma 0.001");
+  ASSERT_EQ(sigma.exit_code, 0) << sigma.err;
+  EXPECT_NE(sigma.out.find("2 runs trained, 0 found"), std::string::npos) << sigma.out;
+  const std::vector<SearchRow> rows = ParseSearchResults(ReadText(results), results);
+  ASSERT_EQ(rows.size(), 6u);
+  int bn_rows = 0, normal_rows = 0;
+  for (const SearchRow& r : rows) {
+    bn_rows += r.batch_norm;
+    normal_rows += r.init == "normal" && r.init_sigma == 0.001;
+  }
+  EXPECT_EQ(bn_rows, 4);
+  EXPECT_EQ(normal_rows, 2);
+  const Outcome bn_again = Run(args + " --batch-norm");
+  ASSERT_EQ(bn_again.exit_code, 0) << bn_again.err;
+  EXPECT_NE(bn_again.out.find("0 runs trained, 2 found"), std::string::npos) << bn_again.out;
+
+  // The plain rows as the first version of the file held them.
+  std::string old_text = SearchResultsHeaderV1();
+  for (const SearchRow& r : rows) {
+    if (r.batch_norm) continue;
+    const std::string line = r.CsvLine();
+    std::vector<size_t> commas;
+    for (size_t i = 0; i < line.size(); ++i) {
+      if (line[i] == ',') commas.push_back(i);
+    }
+    ASSERT_EQ(commas.size(), 17u);
+    old_text += line.substr(0, commas[9]) + line.substr(commas[12]);
+  }
+  const std::string old_file = dir_ + "/old_search.csv";
+  WriteText(old_file, old_text);
+  const std::string old_args = args.substr(0, args.size() - results.size()) + old_file;
+  const Outcome resumed = Run(old_args);
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_NE(resumed.out.find("0 runs trained, 2 found"), std::string::npos) << resumed.out;
+  EXPECT_EQ(ReadText(old_file), old_text);  // nothing trained, nothing rewritten
+  const Outcome upgraded = Run(old_args + " --batch-norm");
+  ASSERT_EQ(upgraded.exit_code, 0) << upgraded.err;
+  EXPECT_NE(upgraded.out.find("2 runs trained, 0 found"), std::string::npos) << upgraded.out;
+  const std::string new_text = ReadText(old_file);
+  EXPECT_EQ(new_text.compare(0, SearchResultsHeader().size(), SearchResultsHeader()), 0);
+  // Same seed, same settings: the batch-norm rows match the first file's, run time aside.
+  std::map<std::string, std::string> all = RowsWithoutTime(results),
+                                     upgraded_rows = RowsWithoutTime(old_file);
+  EXPECT_EQ(upgraded_rows.size(), 4u);
+  for (const auto& [key, line] : upgraded_rows) EXPECT_EQ(all[key], line) << key;
 }
 
 }  // namespace

@@ -116,6 +116,75 @@ TEST(SearchResults, RejectsMalformedFiles) {
       "r.csv", "line 3");
 }
 
+TEST(SearchResults, BatchNormAndInitAreSettings) {
+  SearchRow plain = SampleRow(0.005f, 0.52);
+  SearchRow bn = plain;
+  bn.batch_norm = true;
+  SearchRow sigma3 = bn, sigma4 = bn;
+  sigma3.init = sigma4.init = "normal";
+  sigma3.init_sigma = 1e-3;
+  sigma4.init_sigma = 1e-4;
+  const std::vector<SearchRow> rows = ParseSearchResults(
+      SearchResultsHeader() + plain.CsvLine() + bn.CsvLine() + sigma3.CsvLine() + sigma4.CsvLine(),
+      "r.csv");
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_FALSE(rows[0].batch_norm);
+  EXPECT_TRUE(rows[1].batch_norm);
+  EXPECT_EQ(rows[2].init, "normal");
+  EXPECT_EQ(rows[3].init_sigma, 1e-4);
+  const std::set<std::string> keys = {rows[0].SettingKey(), rows[1].SettingKey(),
+                                      rows[2].SettingKey(), rows[3].SettingKey()};
+  EXPECT_EQ(keys.size(), 4u);  // each is its own setting
+  EXPECT_EQ(rows[2].SettingKey(), sigma3.SettingKey());
+}
+
+// A file written before batch_norm, init and init_sigma were columns: its rows are plain,
+// Xavier-initialized runs, and they match a plain search's settings (so a rerun skips them).
+TEST(SearchResults, ReadsTheFirstVersionsFiles) {
+  SearchRow plain = SampleRow(0.00123456789f, 0.51);
+  std::string line = plain.CsvLine();
+  // Drop the three new columns (11-13) to get the row as the first version wrote it.
+  std::vector<size_t> commas;
+  for (size_t i = 0; i < line.size(); ++i) {
+    if (line[i] == ',') commas.push_back(i);
+  }
+  ASSERT_EQ(commas.size(), 17u);
+  const std::string v1_line = line.substr(0, commas[9]) + line.substr(commas[12]);
+  const std::vector<SearchRow> rows =
+      ParseSearchResults(SearchResultsHeaderV1() + v1_line, "old.csv");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_FALSE(rows[0].batch_norm);
+  EXPECT_EQ(rows[0].init, "xavier");
+  EXPECT_EQ(rows[0].init_sigma, 0.0);
+  EXPECT_EQ(rows[0].SettingKey(), plain.SettingKey());
+  EXPECT_NEAR(rows[0].best_val_accuracy, 0.51, 1e-6);
+  EXPECT_EQ(rows[0].best_step, plain.best_step);
+  // A first-version header with second-version rows is torn, not silently misread.
+  ExpectDataError([&] { ParseSearchResults(SearchResultsHeaderV1() + line, "old.csv"); }, "old.csv",
+                  "line 2");
+}
+
+TEST(SearchResults, RejectsBadBatchNormAndInitFields) {
+  SearchRow r = SampleRow(0.001f, 0.5);
+  r.init = "normal";
+  r.init_sigma = 1e-3;
+  const std::string good = r.CsvLine();
+  auto with = [&](const std::string& from, const std::string& to) {
+    std::string line = good;
+    const size_t at = line.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    return SearchResultsHeader() + line.replace(at, from.size(), to);
+  };
+  ExpectDataError([&] { ParseSearchResults(with(",0,normal,", ",2,normal,"), "r.csv"); }, "r.csv",
+                  "batch_norm");
+  ExpectDataError([&] { ParseSearchResults(with(",normal,", ",zeros,"), "r.csv"); }, "r.csv",
+                  "init");
+  ExpectDataError([&] { ParseSearchResults(with(",normal,0.001,", ",normal,0,"), "r.csv"); },
+                  "r.csv", "init_sigma");
+  ExpectDataError([&] { ParseSearchResults(with(",normal,0.001,", ",he,0.001,"), "r.csv"); },
+                  "r.csv", "init_sigma");
+}
+
 TEST(SearchResults, BestRowsRanksByValidationAccuracy) {
   const std::vector<SearchRow> rows = {SampleRow(1e-4f, 0.50), SampleRow(1e-3f, 0.52),
                                        SampleRow(1e-2f, 0.48), SampleRow(1e-5f, 0.52)};

@@ -15,8 +15,8 @@
 namespace tinymlp {
 namespace {
 
-constexpr int kSettingColumns = 10;
-constexpr int kColumns = 15;
+constexpr int kColumnsV1 = 15;  // 10 setting columns, 5 outcome columns
+constexpr int kColumns = 18;    // 13 setting columns, 5 outcome columns
 
 std::string Format(const char* format, double v) {
   char text[64];
@@ -32,6 +32,12 @@ bool ParseWhole(const std::string& field, double lo, double hi, double* v) {
 
 std::string SearchResultsHeader() {
   return "lambda,log10_lambda,hidden,split,cycles,n_s,batch,eta_min,eta_max,seed,"
+         "batch_norm,init,init_sigma,"
+         "best_val_accuracy,best_step,final_val_accuracy,test_accuracy,seconds\n";
+}
+
+std::string SearchResultsHeaderV1() {
+  return "lambda,log10_lambda,hidden,split,cycles,n_s,batch,eta_min,eta_max,seed,"
          "best_val_accuracy,best_step,final_val_accuracy,test_accuracy,seconds\n";
 }
 
@@ -42,7 +48,8 @@ std::string SearchRow::SettingKey() const {
   return Format("%.9g", lambda) + "," + Format("%.6f", lambda > 0 ? std::log10(lambda) : -99.0) +
          "," + h + "," + split + "," + std::to_string(cycles) + "," + std::to_string(n_s) + "," +
          std::to_string(batch) + "," + Format("%.9g", eta_min) + "," + Format("%.9g", eta_max) +
-         "," + std::to_string(seed);
+         "," + std::to_string(seed) + "," + (batch_norm ? "1" : "0") + "," + init + "," +
+         Format("%.9g", init_sigma);
 }
 
 std::string SearchRow::CsvLine() const {
@@ -54,28 +61,47 @@ std::string SearchRow::CsvLine() const {
 std::vector<SearchRow> ParseSearchResults(const std::string& text, const std::string& name) {
   std::istringstream in(text);
   std::string line;
-  std::string header = SearchResultsHeader();
+  std::string header = SearchResultsHeader(), header_v1 = SearchResultsHeaderV1();
   header.pop_back();
-  if (!std::getline(in, line) || line != header) {
+  header_v1.pop_back();
+  if (!std::getline(in, line) || (line != header && line != header_v1)) {
     throw DataError(name + ": line 1 is not the search results header '" + header + "'");
   }
+  const bool v1 = line == header_v1;
+  const int columns = v1 ? kColumnsV1 : kColumns;
   std::vector<SearchRow> rows;
   for (int number = 2; std::getline(in, line); ++number) {
     if (line.empty()) continue;
-    const std::vector<std::string> f = SplitCsvLine(line);
+    std::vector<std::string> f = SplitCsvLine(line);
     auto bad = [&](const std::string& what) {
       return DataError(name + ": line " + std::to_string(number) + ": " + what + " in '" +
                        line.substr(0, 80) + "'");
     };
-    if (static_cast<int>(f.size()) != kColumns) {
-      throw bad(std::to_string(f.size()) + " fields, expected " + std::to_string(kColumns));
-    }
-    double v[kColumns] = {};
-    for (int i = 0; i < kColumns; ++i) {
-      if (i == 2 || i == 3) continue;  // hidden, split: words
-      if (!ParseDouble(f[i], &v[i])) throw bad("field " + std::to_string(i + 1) + " not a number");
+    if (static_cast<int>(f.size()) != columns) {
+      throw bad(std::to_string(f.size()) + " fields, expected " + std::to_string(columns));
     }
     SearchRow r;
+    if (!v1) {  // the three settings of the second version, moved out so both read alike below
+      if (f[10] != "0" && f[10] != "1") throw bad("batch_norm is neither 0 nor 1");
+      r.batch_norm = f[10] == "1";
+      r.init = f[11];
+      if (r.init != "xavier" && r.init != "he" && r.init != "normal") {
+        throw bad("init is not one of xavier, he, normal");
+      }
+      if (!ParseDouble(f[12], &r.init_sigma) || r.init_sigma < 0 ||
+          (r.init == "normal") != (r.init_sigma > 0)) {
+        throw bad("init_sigma is not > 0 with init normal (and 0 otherwise)");
+      }
+      f.erase(f.begin() + 10, f.begin() + 13);
+    }
+    double v[kColumnsV1] = {};
+    for (int i = 0; i < kColumnsV1; ++i) {
+      if (i == 2 || i == 3) continue;  // hidden, split: words
+      if (!ParseDouble(f[i], &v[i])) {
+        const int column = i + 1 + (!v1 && i >= 10 ? 3 : 0);  // as numbered in the file
+        throw bad("field " + std::to_string(column) + " not a number");
+      }
+    }
     r.lambda = static_cast<float>(v[0]);
     r.hidden = f[2];
     std::replace(r.hidden.begin(), r.hidden.end(), ';', ',');

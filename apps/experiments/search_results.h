@@ -2,13 +2,17 @@
 // keeps what it finished and a rerun skips those settings.
 //
 //   lambda,log10_lambda,hidden,split,cycles,n_s,batch,eta_min,eta_max,seed,
+//   batch_norm,init,init_sigma,
 //   best_val_accuracy,best_step,final_val_accuracy,test_accuracy,seconds
 //
-// The first ten columns are the setting; a rerun treats a setting as done when a row with the
-// same text in those columns exists (lambda is written with 9 significant digits, so the text
-// of a float round-trips). The file is rewritten whole through WriteFileAtomic after each run:
-// a kill at any moment leaves either the previous or the new complete file, never a torn last
-// line, and rows are a few dozen, so rewriting costs nothing.
+// The first thirteen columns are the setting; a rerun treats a setting as done when a row with
+// the same text in those columns exists (lambda is written with 9 significant digits, so the
+// text of a float round-trips). Files written before batch_norm, init and init_sigma existed
+// (the same header without those three columns) still parse, as plain networks with the default
+// initialization, which is what trained them; the next rewrite adds the three columns. The file is
+// rewritten whole through WriteFileAtomic after each run: a kill at any moment leaves either the
+// previous or the new complete file, never a torn last line, and rows are a few dozen, so rewriting
+// costs nothing.
 #pragma once
 
 #include <string>
@@ -25,6 +29,9 @@ struct SearchRow {
   int batch = 100;
   float eta_min = 1e-5f, eta_max = 0.1f;
   unsigned long long seed = 1;
+  bool batch_norm = false;
+  std::string init = "xavier";  // the initialization actually used: xavier, he or normal
+  double init_sigma = 0;        // with normal
   // Outcome.
   double best_val_accuracy = 0;
   long best_step = 0;
@@ -38,9 +45,11 @@ struct SearchRow {
 };
 
 std::string SearchResultsHeader();  // with the trailing newline
+// The first version's header (no batch_norm, init, init_sigma), still accepted when reading.
+std::string SearchResultsHeaderV1();
 
-// Parses a results file's text; throws DataError naming `name` and the line when the header is
-// not ours, a row has the wrong field count, or a field is not a valid value.
+// Parses a results file's text (either header); throws DataError naming `name` and the line when
+// the header is not ours, a row has the wrong field count, or a field is not a valid value.
 std::vector<SearchRow> ParseSearchResults(const std::string& text, const std::string& name);
 // Reads `path`; a missing file is an empty result list (a fresh search).
 std::vector<SearchRow> ReadSearchResults(const std::string& path);

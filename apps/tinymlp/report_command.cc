@@ -2,7 +2,8 @@
 // two-layer runs, a coarse and a fine λ search, the final network on 49k images, and the
 // one-layer classifier in its four classic settings, written as OUT/report.md with the PNGs
 // (curves, weight images, the search chart) in per-run folders beside it. Search results files
-// stay in OUT, so a rerun after an interruption skips the runs it already finished.
+// stay in OUT, so a rerun after an interruption skips the runs it already finished. With
+// --chapter3 it adds the course's third chapter (apps/tinymlp/report_chapter3.h).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -16,10 +17,12 @@
 #include "apps/render/line_chart.h"
 #include "apps/render/png.h"
 #include "apps/tinymlp/commands.h"
+#include "apps/tinymlp/report_chapter3.h"
 #include "apps/tinymlp/search.h"
 #include "engine/gradcheck.h"
 #include "engine/model_file.h"
 #include "platform/clock.h"
+#include "platform/error.h"
 #include "platform/files.h"
 #include "platform/threads.h"
 
@@ -34,6 +37,7 @@ struct ReportOptions {
   int coarse_count = 9, fine_count = 9;
   double fine_halfwidth = 0.5;  // fine range: log10(best coarse λ) ± this
   uint64_t seed = 1;
+  bool chapter3 = false, only_chapter3 = false, best = false;
 };
 
 std::string Fmt(const char* format, double v) {
@@ -244,48 +248,92 @@ struct Report {
 };
 
 void RunReport(const ReportOptions& o) {
+  if (o.best && !o.chapter3 && !o.only_chapter3) {
+    throw UsageError(
+        "--best trains the third chapter's best network: add --chapter3 or "
+        "--only-chapter3");
+  }
   MakeDirectories(o.out);
   Report rep;
   rep.o = o;
   const double start = NowSeconds();
-  const Cifar10 small = LoadCifar10(o.data, Split::k10k);
-  rep.GradientChecks(small);
-  rep.DefaultRuns(small);
   float best_fine = 0;
-  {  // the 45k split lives only as long as the searches need it
-    const Cifar10 big45 = LoadCifar10(o.data, Split::k45k);
-    const std::vector<SearchRow> coarse =
-        rep.Search("coarse", "3. Coarse lambda search", "lambda in 10^[-5, -1].", -5, -1,
-                   o.coarse_count, big45);
-    const float best_coarse = BestRows(coarse, 1)[0].lambda;
-    // Rounded so that log_min + i * step lands on the coarse grid's own values (same float λ).
-    const double center = std::round(std::log10(best_coarse) * 1e6) / 1e6;
-    const std::vector<SearchRow> fine =
-        rep.Search("fine", "4. Fine lambda search",
-                   "Around the coarse search's best (log10 lambda = " + Fmt("%.3f", center) + ").",
-                   center - o.fine_halfwidth, center + o.fine_halfwidth, o.fine_count, big45);
-    rep.SearchChart(coarse, fine);
-    best_fine = BestRows(fine, 1)[0].lambda;
+  double test = 0;
+  if (!o.only_chapter3) {
+    const Cifar10 small = LoadCifar10(o.data, Split::k10k);
+    rep.GradientChecks(small);
+    rep.DefaultRuns(small);
+    {  // the 45k split lives only as long as the searches need it
+      const Cifar10 big45 = LoadCifar10(o.data, Split::k45k);
+      const std::vector<SearchRow> coarse =
+          rep.Search("coarse", "3. Coarse lambda search", "lambda in 10^[-5, -1].", -5, -1,
+                     o.coarse_count, big45);
+      const float best_coarse = BestRows(coarse, 1)[0].lambda;
+      // Rounded so that log_min + i * step lands on the coarse grid's own values (same float λ).
+      const double center = std::round(std::log10(best_coarse) * 1e6) / 1e6;
+      const std::vector<SearchRow> fine = rep.Search(
+          "fine", "4. Fine lambda search",
+          "Around the coarse search's best (log10 lambda = " + Fmt("%.3f", center) + ").",
+          center - o.fine_halfwidth, center + o.fine_halfwidth, o.fine_count, big45);
+      rep.SearchChart(coarse, fine);
+      best_fine = BestRows(fine, 1)[0].lambda;
+    }
+    const Cifar10 big49 = LoadCifar10(o.data, Split::k49k);
+    test = rep.FinalRun(best_fine, big49);
+    rep.OneLayer(small);
   }
-  const Cifar10 big49 = LoadCifar10(o.data, Split::k49k);
-  const double test = rep.FinalRun(best_fine, big49);
-  rep.OneLayer(small);
+  Chapter3Outcome ch3;
+  if (o.chapter3 || o.only_chapter3) {
+    Chapter3Options c;
+    c.data = o.data;
+    c.out = o.out;
+    c.jobs = o.jobs;
+    c.threads = o.threads;
+    c.coarse_count = o.coarse_count;
+    c.fine_count = o.fine_count;
+    c.fine_halfwidth = o.fine_halfwidth;
+    c.seed = o.seed;
+    c.best = o.best;
+    ch3 = RunChapter3(c);
+    rep.md += ch3.markdown;
+  }
 
   const double seconds = NowSeconds() - start;
   std::string head =
-      "# tinymlp report\n\nReproduces the course's two-layer network report with tinymlp's own "
-      "engine. Made by `tinymlp report --data " +
-      o.data + " --out " + o.out + "` (seed " + std::to_string(o.seed) + ", " +
+      std::string("# tinymlp report\n\nReproduces the course's ") +
+      (o.only_chapter3 ? "third chapter (deeper networks)"
+       : o.chapter3    ? "two-layer network report and its third chapter (deeper networks)"
+                       : "two-layer network report") +
+      " with tinymlp's own engine. Made by `tinymlp report --data " + o.data + " --out " + o.out +
+      (o.only_chapter3 ? " --only-chapter3"
+       : o.chapter3    ? " --chapter3"
+                       : "") +
+      (o.best ? " --best" : "") + "` (seed " + std::to_string(o.seed) + ", " +
       std::to_string(o.jobs) + " job(s), " + std::to_string(rep.Threads()) +
       " thread(s) each) in " + Fmt("%.0f", seconds) +
       " s. Accuracies are fractions of the 10,000 test images "
-      "(test_batch) unless said otherwise. The final network reaches **" +
-      Percent(test) + "** test accuracy.\n\n";
+      "(test_batch) unless said otherwise." +
+      (o.only_chapter3 ? std::string()
+                       : " The final network reaches **" + Percent(test) + "** test accuracy.") +
+      (o.chapter3 || o.only_chapter3
+           ? " The 3-layer batch-norm network reaches **" + Percent(ch3.bn_test) + "** (chapter 7)."
+           : std::string()) +
+      "\n\n";
   WriteFileAtomic(JoinPath(o.out, "report.md"), head + rep.md);
   std::printf("wrote %s\n", JoinPath(o.out, "report.md").c_str());
   std::printf("report_seconds=%.1f\n", seconds);
-  std::printf("final_lambda=%.6g\n", best_fine);
-  std::printf("final_test_accuracy=%.4f\n", test);
+  if (!o.only_chapter3) {
+    std::printf("final_lambda=%.6g\n", best_fine);
+    std::printf("final_test_accuracy=%.4f\n", test);
+  }
+  if (o.chapter3 || o.only_chapter3) {
+    std::printf("bn3_lambda=%.6g\n", ch3.bn_lambda);
+    std::printf("bn3_test_accuracy=%.4f\n", ch3.bn_test);
+    if (ch3.best_test >= 0) {
+      std::printf("best_test_accuracy=%.4f\n", ch3.best_test);
+      std::printf("best_train_seconds=%.1f\n", ch3.best_seconds);
+    }
+  }
 }
 
 }  // namespace
@@ -312,6 +360,12 @@ void AddReportCommand(CLI::App& app) {
       ->check(CLI::Range(0.0, 10.0))
       ->capture_default_str();
   cmd->add_option("--seed", o->seed, "Seed for every run")->capture_default_str();
+  cmd->add_flag("--chapter3", o->chapter3,
+                "Add the course's third chapter: deeper nets, batch norm, initialization (about "
+                "5 more minutes at 2 jobs)");
+  cmd->add_flag("--only-chapter3", o->only_chapter3, "Only the third chapter (skips sections 1-6)");
+  cmd->add_flag("--best", o->best,
+                "In the third chapter, also train the best network (11 to 15 more minutes)");
   cmd->callback([o] { RunReport(*o); });
 }
 

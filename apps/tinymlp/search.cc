@@ -26,6 +26,11 @@ long ParseNs(const std::string& text, long n_train, int batch) {
   return v;
 }
 
+std::string InitName(const RunSettings& run) {
+  if (!run.init.empty()) return run.init;
+  return run.init_sigma > 0 ? "normal" : "xavier";
+}
+
 std::vector<SearchRow> PlanSearch(const SearchSettings& s) {
   const std::vector<double> logs =
       LambdaLogValues(s.log_min, s.log_max, s.count, s.grid, s.run.seed);
@@ -42,6 +47,9 @@ std::vector<SearchRow> PlanSearch(const SearchSettings& s) {
     r.eta_min = s.run.eta_min;
     r.eta_max = s.run.eta_max;
     r.seed = s.run.seed;
+    r.batch_norm = s.run.batch_norm;
+    r.init = InitName(s.run);
+    r.init_sigma = r.init == "normal" ? s.run.init_sigma : 0;
     if (seen.insert(r.SettingKey()).second) plan.push_back(r);
   }
   std::sort(plan.begin(), plan.end(),

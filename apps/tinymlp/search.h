@@ -32,6 +32,10 @@ struct SearchOutcome {
 // otherwise a whole number >= 1. Throws UsageError naming --n-s.
 long ParseNs(const std::string& text, long n_train, int batch);
 
+// The initialization a run uses, as the results file names it: --init, or what an empty --init
+// means (normal when --init-sigma is given, else xavier).
+std::string InitName(const RunSettings& run);
+
 // The rows this search will record, in λ order, without their outcome; validates the λ range and
 // count (UsageError) so callers can check flags before loading data.
 std::vector<SearchRow> PlanSearch(const SearchSettings& settings);

@@ -8,6 +8,7 @@
 #include "apps/tinymlp/commands.h"
 #include "apps/tinymlp/options.h"
 #include "apps/tinymlp/search.h"
+#include "apps/tinymlp/training_run.h"
 #include "platform/error.h"
 
 namespace tinymlp {
@@ -23,7 +24,7 @@ struct SearchOptions {
 void RunSearchCommand(SearchOptions o) {
   SearchSettings& s = o.search;
   if (s.grid && o.random) throw UsageError("--grid and --random: pick one");
-  ParseHiddenLayers(s.run.hidden);
+  ValidateRunSettings(s.run);    // --hidden, --init, --init-sigma
   ParseNs(o.n_s, 1, 1);          // a bad --n-s fails before the data is read
   PlanSearch(s);                 // so do a bad λ range and --count
   ReadSearchResults(s.results);  // and a malformed results file
@@ -83,6 +84,11 @@ void AddSearchCommand(CLI::App& app) {
   cmd->add_option("--eta-max", s.run.eta_max, "Cyclic schedule: highest rate")
       ->check(CLI::Range(0.0f, 1e3f))
       ->capture_default_str();
+  cmd->add_flag("--batch-norm", s.run.batch_norm,
+                "Batch normalization after every hidden linear layer, before the ReLU");
+  cmd->add_option("--init", s.run.init, "Weight initialization: xavier (default), he, normal");
+  cmd->add_option("--init-sigma", s.run.init_sigma, "With --init normal: the weights' std")
+      ->check(CLI::Range(0.0, 1e3));
   cmd->add_option("--seed", s.run.seed, "Seed for the lambdas, the weights and the shuffling")
       ->capture_default_str();
   cmd->callback([o] { RunSearchCommand(*o); });
