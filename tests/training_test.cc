@@ -60,9 +60,9 @@ TEST_F(RealData, TenKThreeCycles) {
 }
 
 TEST_F(RealData, FortyNineKThreeCycles) {
-  // The course reports about 52 %. On this data the result moves by about half a point with
-  // the seed (seeds 1-4 gave 51.5, 51.3, 51.5 and 52.3 %), so the bound leaves that margin.
-  EXPECT_GE(TestAccuracy("--split 49k --lambda 0.00115 --n-s 980 --cycles 3"), 0.51);
+  // The course reports about 52 %. Seed 1 gives 51.67 % with this engine on AVX-512; other seeds
+  // move it by about half a point either way (earlier builds: 51.3 to 52.3 % over seeds 1-4).
+  EXPECT_GE(TestAccuracy("--split 49k --lambda 0.00115 --n-s 980 --cycles 3"), 0.515);
 }
 
 }  // namespace
