@@ -10,5 +10,6 @@ void AddTrainCommand(CLI::App& app);
 void AddEvalCommand(CLI::App& app);
 void AddGradcheckCommand(CLI::App& app);
 void AddInfoCommand(CLI::App& app);
+void AddPredictCommand(CLI::App& app);
 
 }  // namespace tinymlp
