@@ -52,15 +52,21 @@ suite() {
   passed=$((passed + p_total - p_fail - p_skip)) failed=$((failed + p_fail)) skipped=$((skipped + p_skip))
 }
 
-# cross_check: the host's cross_arch_test, given the ARM binaries built above to run under qemu
-# (default CPU and the Pi CPUs). It needs the data: without it the test skips itself.
+# cross_check: builds the inference-only binaries a Pi gets (presets rpi-*-inference, stripped
+# copies beside them), then runs the host's cross_arch_test on them under qemu (default CPU and the
+# Pi CPUs). It needs the data: without it the test skips itself.
 cross_check() {
-  local log=build/release/ctest-cross.log st=0 runners
-  local a64=$PWD/build/rpi-aarch64/tinymlp a32=$PWD/build/rpi-armhf/tinymlp
+  local log=build/release/ctest-cross.log st=0 runners p sizes=""
+  local a64=$PWD/build/rpi-aarch64-inference/tinymlp a32=$PWD/build/rpi-armhf-inference/tinymlp
   echo "test.sh: === cross-arch ==="
-  if [[ ! -x $a64 || ! -x $a32 ]]; then
-    summary+=("cross-arch: FAILED, an ARM build is missing") && failed=$((failed + 1)) && return
-  fi
+  for p in rpi-aarch64-inference rpi-armhf-inference; do
+    if ! { cmake --preset "$p" && cmake --build --preset "$p" -j"$(nproc)"; }; then
+      summary+=("cross-arch: FAILED to build $p") && failed=$((failed + 1)) && return
+    fi
+  done
+  aarch64-linux-gnu-strip -o "$a64.stripped" "$a64" && arm-linux-gnueabihf-strip -o "$a32.stripped" "$a32"
+  sizes="stripped inference-only binaries: aarch64 $(stat -c %s "$a64.stripped") bytes,"
+  sizes+=" armhf $(stat -c %s "$a32.stripped") bytes"
   runners="aarch64=qemu-aarch64 $a64;aarch64-cortex-a72=env QEMU_CPU=cortex-a72 qemu-aarch64 $a64"
   runners+=";armhf=qemu-arm $a32;armhf-cortex-a7=env QEMU_CPU=cortex-a7 qemu-arm $a32"
   TINYMLP_CROSS_RUNNERS=$runners ctest --test-dir build/release -L cross -V 2>&1 | tee "$log" ||
@@ -70,9 +76,9 @@ cross_check() {
   elif ! grep -q '100% tests passed' "$log"; then
     summary+=("cross-arch: FAILED, ctest ran no test (see $log)") && failed=$((failed + 1))
   elif grep -q '(Skipped)$\|\[  SKIPPED \]' "$log"; then
-    summary+=("cross-arch: skipped (no CIFAR-10 data)") && skipped=$((skipped + 1))
+    summary+=("cross-arch: skipped (no CIFAR-10 data); $sizes") && skipped=$((skipped + 1))
   else
-    summary+=("cross-arch: passed") && passed=$((passed + 1))
+    summary+=("cross-arch: passed; $sizes") && passed=$((passed + 1))
   fi
 }
 
