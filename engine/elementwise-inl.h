@@ -21,6 +21,8 @@ namespace tinymlp {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
+inline int64_t DispatchedTargetTarget() { return HWY_TARGET; }
+
 // Applies f(d, v, i) -> vector to every element of column-major x, in place; i is the row of
 // the vector's first lane.
 template <class Func>

@@ -11,6 +11,7 @@
 
 namespace tinymlp {
 
+HWY_EXPORT(DispatchedTargetTarget);
 HWY_EXPORT(AddBiasTarget);
 HWY_EXPORT(AddBiasReluTarget);
 HWY_EXPORT(ReluForwardTarget);
@@ -19,6 +20,7 @@ HWY_EXPORT(RowSumsTarget);
 HWY_EXPORT(SoftmaxCrossEntropyTarget);
 HWY_EXPORT(GatherNormalizeTarget);
 
+int64_t DispatchedTarget() { return HWY_DYNAMIC_DISPATCH(DispatchedTargetTarget)(); }
 void AddBias(const float* bias, Mat x) { HWY_DYNAMIC_DISPATCH(AddBiasTarget)(bias, x); }
 void AddBiasRelu(const float* bias, Mat x) { HWY_DYNAMIC_DISPATCH(AddBiasReluTarget)(bias, x); }
 void ReluForward(Mat x) { HWY_DYNAMIC_DISPATCH(ReluForwardTarget)(x); }

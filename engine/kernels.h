@@ -18,6 +18,11 @@
 
 namespace tinymlp {
 
+// The Highway target (HWY_AVX3, HWY_NEON, ...) the dispatched kernels run on right now: the best
+// that is compiled and supported, or the static target where none is (armhf, aarch64 without AES
+// under Highway 1.0.3). Asked of the dispatcher itself, so tests can confirm a forced target.
+int64_t DispatchedTarget();
+
 // ---- GEMM ------------------------------------------------------------------------------------
 // C = alpha * op(A) * op(B) + beta * C, with op(X) = X or Xᵀ; op(A) is M x K, op(B) is K x N,
 // C is M x N. With beta == 0, C is not read (it may hold garbage). Transposes are never

@@ -1,5 +1,5 @@
-// What the CPU offers, in Highway's terms: the SIMD targets compiled into this binary, and the
-// one the run-time dispatcher picks on this machine.
+// The SIMD targets compiled into this binary, in Highway's terms. (Which one runs is the
+// dispatcher's answer: DispatchedTarget() in engine/kernels.h.)
 #pragma once
 
 #include <string>
@@ -9,9 +9,5 @@ namespace tinymlp {
 
 // Names of every target compiled into the binary (dynamic dispatch list plus the static one).
 std::vector<std::string> CompiledTargetNames();
-// Name of the target HWY_DYNAMIC_DISPATCH uses here, e.g. "AVX3" or "NEON".
-std::string ChosenTargetName();
-// One line: architecture, chosen target, compiled targets, threads.
-std::string CpuSummary();
 
 }  // namespace tinymlp

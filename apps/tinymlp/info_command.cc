@@ -1,7 +1,10 @@
 // tinymlp info: the build and the machine, as key=value lines.
+#include <hwy/targets.h>
+
 #include <cstdio>
 
 #include "apps/tinymlp/commands.h"
+#include "engine/kernels.h"
 #include "platform/cpu.h"
 #include "platform/threads.h"
 
@@ -15,7 +18,8 @@ void AddInfoCommand(CLI::App& app) {
     for (const std::string& name : CompiledTargetNames())
       compiled += (compiled.empty() ? "" : ",") + name;
     std::printf("compiled_targets=%s\n", compiled.c_str());
-    std::printf("chosen_target=%s\n", ChosenTargetName().c_str());
+    // Asked of the kernels' dispatcher, so it is the target that actually runs.
+    std::printf("chosen_target=%s\n", hwy::TargetName(DispatchedTarget()));
     std::printf("threads=%d\n", ThreadCount());
 #ifdef TINYMLP_INFERENCE_ONLY
     std::printf("build=inference-only\n");
