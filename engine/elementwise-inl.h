@@ -7,13 +7,16 @@
 #define TINYMLP_ENGINE_ELEMENTWISE_INL_H_
 #endif
 
+#include <hwy/cache_control.h>
 #include <hwy/contrib/math/math-inl.h>
 #include <hwy/highway.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
 #include "engine/mat.h"
+#include "engine/parallel.h"
 #include "engine/simd_tail-inl.h"
 
 HWY_BEFORE_NAMESPACE();
@@ -94,7 +97,10 @@ void RowSumsTarget(ConstMat x, float alpha, float* HWY_RESTRICT out) {
   }
 }
 
-double SoftmaxCrossEntropyTarget(ConstMat s, const uint8_t* HWY_RESTRICT labels, Mat p) {
+// Softmax, cross-entropy and, when g.data is not null, the gradient g = (p - Y) * scale, in one
+// pass over each column (the normalizing pass writes p and g together).
+double SoftmaxCrossEntropyColumns(ConstMat s, const uint8_t* HWY_RESTRICT labels, Mat p, Mat g,
+                                  float scale) {
   const hn::ScalableTag<float> d;
   const int N = static_cast<int>(hn::Lanes(d));
   const float kLowest = std::numeric_limits<float>::lowest();
@@ -126,32 +132,93 @@ double SoftmaxCrossEntropyTarget(ConstMat s, const uint8_t* HWY_RESTRICT labels,
       StoreTail(d, e, pc + i, rest);
     }
     const float sum = hn::GetLane(hn::SumOfLanes(d, vsum));
-    // Pass 3: normalize.
+    // Pass 3: normalize (and the gradient, from the same registers).
     const auto inv = hn::Set(d, 1.0f / sum);
-    for (i = 0; i + N <= rows; i += N) hn::StoreU(hn::Mul(hn::LoadU(d, pc + i), inv), d, pc + i);
-    for (; i < rows; ++i) pc[i] *= 1.0f / sum;
+    if (g.data == nullptr) {
+      for (i = 0; i + N <= rows; i += N) hn::StoreU(hn::Mul(hn::LoadU(d, pc + i), inv), d, pc + i);
+      for (; i < rows; ++i) pc[i] *= 1.0f / sum;
+    } else {
+      float* HWY_RESTRICT gc = g.col(j);
+      const auto vscale = hn::Set(d, scale);
+      for (i = 0; i + N <= rows; i += N) {
+        const auto pv = hn::Mul(hn::LoadU(d, pc + i), inv);
+        hn::StoreU(pv, d, pc + i);
+        hn::StoreU(hn::Mul(pv, vscale), d, gc + i);
+      }
+      for (; i < rows; ++i) {
+        pc[i] *= 1.0f / sum;
+        gc[i] = pc[i] * scale;
+      }
+      gc[labels[j]] -= scale;
+    }
     if (labels != nullptr) loss += std::log(static_cast<double>(sum)) - label_score;
   }
   return loss;
 }
 
-void GatherNormalizeTarget(const uint8_t* HWY_RESTRICT pixels, const int32_t* HWY_RESTRICT index,
-                           const float* HWY_RESTRICT mean, const float* HWY_RESTRICT inv_std,
-                           Mat x) {
+double SoftmaxCrossEntropyTarget(ConstMat s, const uint8_t* HWY_RESTRICT labels, Mat p) {
+  return SoftmaxCrossEntropyColumns(s, labels, p, Mat(), 0.0f);
+}
+
+double SoftmaxCrossEntropyBackwardTarget(ConstMat s, const uint8_t* HWY_RESTRICT labels,
+                                         float scale, Mat p, Mat g) {
+  return SoftmaxCrossEntropyColumns(s, labels, p, g, scale);
+}
+
+// Columns [j_begin, j_end) of GatherNormalize.
+inline void GatherNormalizeColumns(const uint8_t* HWY_RESTRICT pixels,
+                                   const int32_t* HWY_RESTRICT index,
+                                   const float* HWY_RESTRICT mean,
+                                   const float* HWY_RESTRICT inv_std, Mat x, int j_begin,
+                                   int j_end) {
   const hn::ScalableTag<float> d;
   const hn::Rebind<int32_t, decltype(d)> di;
   const hn::Rebind<uint8_t, decltype(d)> d8;
   const int N = static_cast<int>(hn::Lanes(d));
-  for (int j = 0; j < x.cols; ++j) {
+  // The images are scattered over the data set (150 MB for 49k), so each one is a fresh trip
+  // to DRAM: while converting image j, request image j + 2 one cache line per 64 pixels, so the
+  // requests are spread out instead of queueing behind each other.
+  constexpr int kAhead = 2, kLine = 64;
+  for (int j = j_begin; j < j_end; ++j) {
     const uint8_t* HWY_RESTRICT image = pixels + static_cast<size_t>(index[j]) * x.rows;
+    const uint8_t* ahead =
+        j + kAhead < j_end ? pixels + static_cast<size_t>(index[j + kAhead]) * x.rows : nullptr;
+    if (j == j_begin) {  // the first kAhead images have had no head start
+      for (int a = j + 1; a < std::min(j_end, j + kAhead); ++a)
+        for (int i = 0; i < x.rows; i += kLine)
+          hwy::Prefetch(pixels + static_cast<size_t>(index[a]) * x.rows + i);
+    }
     float* HWY_RESTRICT out = x.col(j);
     int i = 0;
     for (; i + N <= x.rows; i += N) {
+      if (ahead != nullptr && i % kLine == 0) hwy::Prefetch(ahead + i);
       const auto v = hn::ConvertTo(d, hn::PromoteTo(di, hn::LoadU(d8, image + i)));
       hn::StoreU(hn::Mul(hn::Sub(v, hn::LoadU(d, mean + i)), hn::LoadU(d, inv_std + i)), d,
                  out + i);
     }
     for (; i < x.rows; ++i) out[i] = (static_cast<float>(image[i]) - mean[i]) * inv_std[i];
+  }
+}
+
+template <class F>
+void RunColumnChunk(const void* f, int i) {
+  (*static_cast<const F*>(f))(i);
+}
+
+void GatherNormalizeTarget(const uint8_t* HWY_RESTRICT pixels, const int32_t* HWY_RESTRICT index,
+                           const float* HWY_RESTRICT mean, const float* HWY_RESTRICT inv_std,
+                           Mat x) {
+  // A training batch (3072 x 100) is worth two threads; each column is written by one thread,
+  // so the result is the same for any thread count.
+  const int chunks = static_cast<long>(x.rows) * x.cols >= 100000 ? std::min(8, x.cols) : 1;
+  auto run = [&](int chunk) {
+    GatherNormalizeColumns(pixels, index, mean, inv_std, x, x.cols * chunk / chunks,
+                           x.cols * (chunk + 1) / chunks);
+  };
+  if (chunks == 1) {
+    run(0);
+  } else {
+    ParallelFor(chunks, &RunColumnChunk<decltype(run)>, &run);
   }
 }
 

@@ -18,6 +18,7 @@ HWY_EXPORT(ReluForwardTarget);
 HWY_EXPORT(ReluBackwardTarget);
 HWY_EXPORT(RowSumsTarget);
 HWY_EXPORT(SoftmaxCrossEntropyTarget);
+HWY_EXPORT(SoftmaxCrossEntropyBackwardTarget);
 HWY_EXPORT(GatherNormalizeTarget);
 
 int64_t DispatchedTarget() { return HWY_DYNAMIC_DISPATCH(DispatchedTargetTarget)(); }
@@ -30,6 +31,9 @@ void RowSums(ConstMat x, float alpha, float* out) {
 }
 double SoftmaxCrossEntropy(ConstMat s, const uint8_t* labels, Mat p) {
   return HWY_DYNAMIC_DISPATCH(SoftmaxCrossEntropyTarget)(s, labels, p);
+}
+double SoftmaxCrossEntropyBackward(ConstMat s, const uint8_t* labels, float scale, Mat p, Mat g) {
+  return HWY_DYNAMIC_DISPATCH(SoftmaxCrossEntropyBackwardTarget)(s, labels, scale, p, g);
 }
 void GatherNormalize(const uint8_t* pixels, const int32_t* index, const float* mean,
                      const float* inv_std, Mat x) {

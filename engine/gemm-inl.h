@@ -1,13 +1,23 @@
 // Per-target GEMM (compiled once per Highway target; see gemm.cc for the dispatch).
 //
 // Three parts, each in its own function:
-//   PackA       copies op(A) into row tiles of kTileVecs vectors, zero-padded, so the
-//               micro-kernel does whole-vector loads whatever M, lda or the transpose are;
-//   TileKernel  a kTileVecs x kTileCols register tile of C: per step of K it loads the tile's
-//               slice of packed A and broadcasts one element of op(B) per column (outer-product
-//               form, so the loads are sequential and the FMAs independent);
-//   GemmDriver  walks column blocks of C (split across threads) and row tiles.
-// Vectors live in named variables, never arrays, because SVE vectors are sizeless.
+//   PackA        copies op(A) into row tiles of up to kTileVecs vectors, zero-padded to whole
+//                vectors, so the micro-kernel does whole-vector loads whatever M, lda or the
+//                transpose are. Skipped when op(A) = A is one tile whose columns are already
+//                padded to whole vectors (the network's weights and gradients): then A is read
+//                in place, a column of A being exactly what a packed panel would hold.
+//   MicroKernel  a kV-vector x kC-column register tile of C over a block of K: per step of K
+//                it loads the tile's slice of A and broadcasts one element of op(B) per column
+//                (outer-product form: sequential loads, independent FMAs). The epilogue scales,
+//                adds beta*C, the bias and the ReLU while the tile is still in registers.
+//   GemmDriver   the blocking (BLIS order): K in blocks of kKc so a tile of A stays in L2 and
+//                the kKc x kC slice of op(B) in L1 while it is reused across the row tiles of
+//                an M block of kMc rows; threads take chunks of C's column tiles
+//                (engine/parallel.h).
+//
+// Summation order: every element of C is summed by one thread, K blocks in order, the steps
+// of a block in order. The blocking does not depend on the thread count, so neither does the
+// result. Vectors live in named variables, never arrays, because SVE vectors are sizeless.
 #if defined(TINYMLP_ENGINE_GEMM_INL_H_) == defined(HWY_TARGET_TOGGLE)
 #ifdef TINYMLP_ENGINE_GEMM_INL_H_
 #undef TINYMLP_ENGINE_GEMM_INL_H_
@@ -21,6 +31,7 @@
 
 #include "engine/kernels_reference.h"
 #include "engine/mat.h"
+#include "engine/parallel.h"
 #include "engine/simd_tail-inl.h"
 
 HWY_BEFORE_NAMESPACE();
@@ -28,141 +39,313 @@ namespace tinymlp {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
-// 2 vectors x 4 columns = 8 accumulators + 2 A vectors + 1 broadcast: fits the 16 registers of
-// SSE4, AVX2 and 32-bit NEON as well as the 32 of AVX-512, aarch64 NEON and SVE.
+// Register tile: kTileVecs x kTileCols accumulators + kTileVecs A vectors + 1 broadcast must
+// fit the register file. 32 registers (AVX-512, aarch64 NEON, SVE): 4 x 6 = 24 + 4 + 1;
+// 16 registers (AVX2, SSE4, 32-bit NEON): 2 x 6 = 12 + 2 + 1 (2 x 4 on armv7, whose compiler
+// also needs a register or two for addresses).
+#if HWY_TARGET == HWY_SCALAR || HWY_ARCH_ARM_V7
 constexpr int kTileVecs = 2;
 constexpr int kTileCols = 4;
+#elif (HWY_ARCH_X86 && HWY_TARGET <= HWY_AVX3) || HWY_ARCH_ARM_A64
+constexpr int kTileVecs = 4;
+constexpr int kTileCols = 6;
+#else
+constexpr int kTileVecs = 2;
+constexpr int kTileCols = 6;
+#endif
+
+// Cache blocking: kKc steps of K per block (a kKc x kTileCols slice of op(B) is 9 KiB, for
+// L1); an M block of about kMcBytes of packed A stays in L2 while the columns stream past.
+constexpr int kKc = 384;
+constexpr size_t kMcBytes = 256 * 1024;
+
+// What the last K block does to the tile before storing it.
+enum class Epilogue { kNone, kBias, kBiasRelu };
 
 template <class D>
 HWY_INLINE int TileRows(D d) {
   return kTileVecs * static_cast<int>(hn::Lanes(d));
 }
 
-// panel[(t * k + p) * R + r] = op(A)(t * R + r, p), zero where t * R + r >= m.
-template <class D>
-void PackA(D d, Trans ta, ConstMat a, int m, int k, float* HWY_RESTRICT panel) {
-  const int R = TileRows(d);
-  const int tiles = (m + R - 1) / R;
-  for (int t = 0; t < tiles; ++t) {
-    const int rows = std::min(R, m - t * R);
-    for (int p = 0; p < k; ++p) {
-      float* HWY_RESTRICT out = panel + (static_cast<size_t>(t) * k + p) * R;
-      if (ta == Trans::kNo) {
-        const float* HWY_RESTRICT src = a.col(p) + t * R;
-        for (int r = 0; r < rows; ++r) out[r] = src[r];
-      } else {
-        for (int r = 0; r < rows; ++r) out[r] = a(p, t * R + r);
-      }
-      for (int r = rows; r < R; ++r) out[r] = 0.0f;
-    }
-  }
-}
+// Where one row tile of op(A) lives: element (r, p) of the tile at a[p * step + r].
+struct ATile {
+  const float* a;
+  size_t step;
+};
 
-// c[0 .. rows) = alpha * (lo, hi) + beta * c, for one column of a tile.
+// The arguments of one micro-kernel call (plain data: no vectors in structs).
+struct TileArgs {
+  const float* a;  // the tile's slice of A at the block's first step
+  size_t a_step;   // floats between consecutive steps of K in a
+  int kc;          // steps of K in this block
+  const float* b;  // op(B)(k0, j0)
+  size_t b_step_p, b_step_j;
+  float alpha, beta;  // beta is the C factor of this block: the caller's on the first, else 1
+  bool read_c;        // false: C is not read (beta == 0 on the first block)
+  Epilogue epilogue;  // applied on the last block only (kNone on the others)
+  const float* bias;  // at the tile's first row
+  float* c;           // C(i0, j0)
+  size_t ldc;
+  int rows;  // valid rows of the tile, <= kV * N
+};
+
+// packed[p * R + r] = op(A)(row0 + r, p) for r < rows, zero for rows <= r < R (R = kV * N).
 template <class D>
-HWY_INLINE void StoreTileColumn(D d, hn::Vec<D> lo, hn::Vec<D> hi, float alpha, float beta,
-                                float* HWY_RESTRICT c, int rows) {
+void PackATile(D d, Trans ta, ConstMat a, int row0, int rows, int k, int R,
+               float* HWY_RESTRICT packed) {
   const int N = static_cast<int>(hn::Lanes(d));
-  const auto va = hn::Set(d, alpha);
-  const auto vb = hn::Set(d, beta);
-  for (int v = 0; v < kTileVecs; ++v) {
-    const int r0 = v * N;
-    const int valid = std::min(N, rows - r0);
-    if (valid <= 0) break;
-    auto acc = hn::Mul(v == 0 ? lo : hi, va);
-    if (valid == N) {
-      if (beta != 0.0f) acc = hn::MulAdd(vb, hn::LoadU(d, c + r0), acc);
-      hn::StoreU(acc, d, c + r0);
-    } else {
-      if (beta != 0.0f) acc = hn::MulAdd(vb, LoadTail(d, c + r0, valid, 0.0f), acc);
-      StoreTail(d, acc, c + r0, valid);
+  if (ta == Trans::kNo) {
+    for (int p = 0; p < k; ++p) {
+      const float* HWY_RESTRICT src = a.col(p) + row0;
+      float* HWY_RESTRICT out = packed + static_cast<size_t>(p) * R;
+      int r = 0;
+      for (; r + N <= rows; r += N) hn::Store(hn::LoadU(d, src + r), d, out + r);
+      for (; r < rows; ++r) out[r] = src[r];
+      for (; r < R; ++r) out[r] = 0.0f;
     }
+  } else {
+    // op(A)(i, p) = A(p, i): row i of the tile is column row0 + i of A, contiguous in p.
+    for (int r = 0; r < rows; ++r) {
+      const float* HWY_RESTRICT src = a.col(row0 + r);
+      for (int p = 0; p < k; ++p) packed[static_cast<size_t>(p) * R + r] = src[p];
+    }
+    for (int p = 0; p < k; ++p)
+      for (int r = rows; r < R; ++r) packed[static_cast<size_t>(p) * R + r] = 0.0f;
   }
 }
 
-// One tile: C(rows, kCols) = alpha * panel * op(B)(:, kCols) + beta * C. op(B)(p, j) is at
-// b[p * b_step_p + j * b_step_j], which covers both B (1, ldb) and Bᵀ (ldb, 1).
-template <int kCols, class D>
-HWY_INLINE void TileKernel(D d, const float* HWY_RESTRICT panel, int k, const float* b,
-                           size_t b_step_p, size_t b_step_j, float alpha, float beta, float* c,
-                           size_t ldc, int rows) {
-  static_assert(kCols >= 1 && kCols <= kTileCols, "tile width");
-  const size_t N = hn::Lanes(d);
-  auto c00 = hn::Zero(d), c10 = hn::Zero(d), c01 = hn::Zero(d), c11 = hn::Zero(d);
-  auto c02 = hn::Zero(d), c12 = hn::Zero(d), c03 = hn::Zero(d), c13 = hn::Zero(d);
-  const float* b0 = b;
-  const float* b1 = b + b_step_j;
-  const float* b2 = b + 2 * b_step_j;
-  const float* b3 = b + 3 * b_step_j;
-  for (int p = 0; p < k; ++p) {
-    const auto a0 = hn::Load(d, panel);
-    const auto a1 = hn::Load(d, panel + N);
-    panel += 2 * N;
-    const size_t off = p * b_step_p;
-    auto bv = hn::Set(d, b0[off]);
-    c00 = hn::MulAdd(a0, bv, c00);
-    c10 = hn::MulAdd(a1, bv, c10);
-    if constexpr (kCols > 1) {
-      bv = hn::Set(d, b1[off]);
-      c01 = hn::MulAdd(a0, bv, c01);
-      c11 = hn::MulAdd(a1, bv, c11);
-    }
-    if constexpr (kCols > 2) {
-      bv = hn::Set(d, b2[off]);
-      c02 = hn::MulAdd(a0, bv, c02);
-      c12 = hn::MulAdd(a1, bv, c12);
-    }
-    if constexpr (kCols > 3) {
-      bv = hn::Set(d, b3[off]);
-      c03 = hn::MulAdd(a0, bv, c03);
-      c13 = hn::MulAdd(a1, bv, c13);
-    }
+// Stores one vector of a tile column: c[0 .. valid) = epilogue(alpha * acc + beta * c).
+template <class D>
+HWY_INLINE void StoreTileVector(D d, hn::Vec<D> acc, const TileArgs& t, int v, float* c) {
+  const int N = static_cast<int>(hn::Lanes(d));
+  const int r0 = v * N;
+  const int valid = std::min(N, t.rows - r0);
+  if (valid <= 0) return;
+  acc = hn::Mul(acc, hn::Set(d, t.alpha));
+  if (valid == N) {
+    if (t.read_c) acc = hn::MulAdd(hn::Set(d, t.beta), hn::LoadU(d, c + r0), acc);
+    if (t.epilogue != Epilogue::kNone) acc = hn::Add(acc, hn::LoadU(d, t.bias + r0));
+    if (t.epilogue == Epilogue::kBiasRelu) acc = hn::Max(acc, hn::Zero(d));
+    hn::StoreU(acc, d, c + r0);
+  } else {
+    if (t.read_c) acc = hn::MulAdd(hn::Set(d, t.beta), LoadTail(d, c + r0, valid, 0.0f), acc);
+    if (t.epilogue != Epilogue::kNone) acc = hn::Add(acc, LoadTail(d, t.bias + r0, valid, 0.0f));
+    if (t.epilogue == Epilogue::kBiasRelu) acc = hn::Max(acc, hn::Zero(d));
+    StoreTail(d, acc, c + r0, valid);
   }
-  StoreTileColumn(d, c00, c10, alpha, beta, c, rows);
-  if constexpr (kCols > 1) StoreTileColumn(d, c01, c11, alpha, beta, c + ldc, rows);
-  if constexpr (kCols > 2) StoreTileColumn(d, c02, c12, alpha, beta, c + 2 * ldc, rows);
-  if constexpr (kCols > 3) StoreTileColumn(d, c03, c13, alpha, beta, c + 3 * ldc, rows);
 }
 
-inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b, float beta, Mat c,
-                       float* HWY_RESTRICT workspace) {
+// The accumulators of column J (vectors 0..3): declared for the widest tile, the unused ones
+// are dead code for narrower tiles.
+#define TINYMLP_GEMM_ACC(J) \
+  auto c0##J = hn::Zero(d); \
+  auto c1##J = hn::Zero(d); \
+  auto c2##J = hn::Zero(d); \
+  auto c3##J = hn::Zero(d)
+
+// One step of K for column J: broadcast op(B)(p, J), multiply-add into the column's vectors.
+#define TINYMLP_GEMM_STEP(J)                                 \
+  if constexpr (kC > J) {                                    \
+    const auto bv = hn::Set(d, b##J[off]);                   \
+    c0##J = hn::MulAdd(a0, bv, c0##J);                       \
+    if constexpr (kV > 1) c1##J = hn::MulAdd(a1, bv, c1##J); \
+    if constexpr (kV > 2) c2##J = hn::MulAdd(a2, bv, c2##J); \
+    if constexpr (kV > 3) c3##J = hn::MulAdd(a3, bv, c3##J); \
+  }
+
+#define TINYMLP_GEMM_STORE(J)                                  \
+  if constexpr (kC > J) {                                      \
+    float* cj = t.c + J * t.ldc;                               \
+    StoreTileVector(d, c0##J, t, 0, cj);                       \
+    if constexpr (kV > 1) StoreTileVector(d, c1##J, t, 1, cj); \
+    if constexpr (kV > 2) StoreTileVector(d, c2##J, t, 2, cj); \
+    if constexpr (kV > 3) StoreTileVector(d, c3##J, t, 3, cj); \
+  }
+
+template <int kV, int kC>
+HWY_NOINLINE void MicroKernel(const TileArgs& t) {
+  static_assert(kV >= 1 && kV <= 4 && kC >= 1 && kC <= 6, "tile shape");
   const hn::ScalableTag<float> d;
+  const size_t N = hn::Lanes(d);
+  TINYMLP_GEMM_ACC(0);
+  TINYMLP_GEMM_ACC(1);
+  TINYMLP_GEMM_ACC(2);
+  TINYMLP_GEMM_ACC(3);
+  TINYMLP_GEMM_ACC(4);
+  TINYMLP_GEMM_ACC(5);
+  const float* HWY_RESTRICT b0 = t.b;
+  const float* HWY_RESTRICT b1 = b0 + t.b_step_j;
+  const float* HWY_RESTRICT b2 = b1 + t.b_step_j;
+  const float* HWY_RESTRICT b3 = b2 + t.b_step_j;
+  const float* HWY_RESTRICT b4 = b3 + t.b_step_j;
+  const float* HWY_RESTRICT b5 = b4 + t.b_step_j;
+  const float* HWY_RESTRICT a = t.a;
+  const size_t a_step = t.a_step, b_step_p = t.b_step_p;
+  for (int p = 0; p < t.kc; ++p) {
+    const auto a0 = hn::LoadU(d, a);
+    auto a1 = a0, a2 = a0, a3 = a0;
+    if constexpr (kV > 1) a1 = hn::LoadU(d, a + N);
+    if constexpr (kV > 2) a2 = hn::LoadU(d, a + 2 * N);
+    if constexpr (kV > 3) a3 = hn::LoadU(d, a + 3 * N);
+    a += a_step;
+    const size_t off = p * b_step_p;
+    TINYMLP_GEMM_STEP(0)
+    TINYMLP_GEMM_STEP(1)
+    TINYMLP_GEMM_STEP(2)
+    TINYMLP_GEMM_STEP(3)
+    TINYMLP_GEMM_STEP(4)
+    TINYMLP_GEMM_STEP(5)
+  }
+  TINYMLP_GEMM_STORE(0)
+  TINYMLP_GEMM_STORE(1)
+  TINYMLP_GEMM_STORE(2)
+  TINYMLP_GEMM_STORE(3)
+  TINYMLP_GEMM_STORE(4)
+  TINYMLP_GEMM_STORE(5)
+}
+
+#undef TINYMLP_GEMM_ACC
+#undef TINYMLP_GEMM_STEP
+#undef TINYMLP_GEMM_STORE
+
+template <int kV>
+HWY_INLINE void MicroKernelCols(int cols, const TileArgs& t) {
+  if constexpr (kV <= kTileVecs) {
+    switch (cols) {
+      case 6:
+        if constexpr (kTileCols >= 6) MicroKernel<kV, 6>(t);
+        break;
+      case 5:
+        if constexpr (kTileCols >= 5) MicroKernel<kV, 5>(t);
+        break;
+      case 4:
+        MicroKernel<kV, 4>(t);
+        break;
+      case 3:
+        MicroKernel<kV, 3>(t);
+        break;
+      case 2:
+        MicroKernel<kV, 2>(t);
+        break;
+      default:
+        MicroKernel<kV, 1>(t);
+        break;
+    }
+  }
+}
+
+// Runs the kernel for a tile of `vecs` vectors and `cols` columns.
+HWY_INLINE void RunTile(int vecs, int cols, const TileArgs& t) {
+  switch (vecs) {
+    case 4:
+      MicroKernelCols<4>(cols, t);
+      break;
+    case 3:
+      MicroKernelCols<3>(cols, t);
+      break;
+    case 2:
+      MicroKernelCols<2>(cols, t);
+      break;
+    default:
+      MicroKernelCols<1>(cols, t);
+      break;
+  }
+}
+
+// ParallelFor's callback for a lambda: defined per target, so it carries the target's code.
+template <class F>
+void RunChunk(const void* f, int i) {
+  (*static_cast<const F*>(f))(i);
+}
+
+// Whether op(A) can be read in place: A itself, one row tile, and every column padded to
+// whole vectors inside A's storage (ld >= M rounded up to vectors), so whole-vector loads
+// stay inside the buffer. The padding's values only reach lanes that are never stored.
+template <class D>
+HWY_INLINE bool ReadAInPlace(D d, Trans ta, ConstMat a, int m) {
+  const int N = static_cast<int>(hn::Lanes(d));
+  const int padded = (m + N - 1) / N * N;
+  return ta == Trans::kNo && m <= TileRows(d) && a.ld >= padded && a.ld <= 2 * TileRows(d);
+}
+
+// C = epilogue(alpha * op(A) op(B) + beta * C). Workspace: GemmWorkspaceFloats(M, K) floats.
+inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b, float beta, Mat c,
+                       Epilogue epilogue, const float* bias, float* HWY_RESTRICT workspace) {
+  const hn::ScalableTag<float> d;
+  const int N = static_cast<int>(hn::Lanes(d));
   const int m = c.rows, n = c.cols;
   const int k = ta == Trans::kNo ? a.cols : a.rows;
   if (m == 0 || n == 0) return;
-  PackA(d, ta, a, m, k, workspace);
 
   const int R = TileRows(d);
-  const int tiles = (m + R - 1) / R;
+  const int row_tiles = (m + R - 1) / R;
+  const int col_tiles = (n + kTileCols - 1) / kTileCols;
+  const bool in_place = ReadAInPlace(d, ta, a, m);
   const size_t b_step_p = tb == Trans::kNo ? 1 : static_cast<size_t>(b.ld);
   const size_t b_step_j = tb == Trans::kNo ? static_cast<size_t>(b.ld) : 1;
-  const int col_blocks = (n + kTileCols - 1) / kTileCols;
-  // Below ~1 MFLOP a second thread costs more to wake than it saves.
-  const bool threaded = static_cast<double>(m) * n * k > 5e5;
-#pragma omp parallel for schedule(static) if (threaded)
-  for (int jb = 0; jb < col_blocks; ++jb) {
-    const int j0 = jb * kTileCols;
-    const int cols = std::min(kTileCols, n - j0);
-    const float* bj = b.data + j0 * b_step_j;
-    for (int t = 0; t < tiles; ++t) {
-      const float* panel = workspace + static_cast<size_t>(t) * k * R;
-      float* ct = c.col(j0) + t * R;
-      const int rows = std::min(R, m - t * R);
-      switch (cols) {
-        case 4:
-          TileKernel<4>(d, panel, k, bj, b_step_p, b_step_j, alpha, beta, ct, c.ld, rows);
-          break;
-        case 3:
-          TileKernel<3>(d, panel, k, bj, b_step_p, b_step_j, alpha, beta, ct, c.ld, rows);
-          break;
-        case 2:
-          TileKernel<2>(d, panel, k, bj, b_step_p, b_step_j, alpha, beta, ct, c.ld, rows);
-          break;
-        default:
-          TileKernel<1>(d, panel, k, bj, b_step_p, b_step_j, alpha, beta, ct, c.ld, rows);
-          break;
+  const int kc_max = std::max(1, std::min(kKc, k));
+  const int mc_tiles = std::max<int>(1, static_cast<int>(kMcBytes / (sizeof(float) * R * kc_max)));
+
+  // Row tile t covers rows [t * R, t * R + rows_t) and has vecs_t vectors; its packed panel
+  // (rows_t rounded up to vectors) x k starts at workspace + t * R * k.
+  auto tile_vecs = [&](int t) { return std::min(kTileVecs, (m - t * R + N - 1) / N); };
+  auto tile_of = [&](int t) -> ATile {
+    if (in_place) return {a.data, static_cast<size_t>(a.ld)};
+    return {workspace + static_cast<size_t>(t) * R * k, static_cast<size_t>(tile_vecs(t) * N)};
+  };
+
+  if (!in_place) {
+    for (int t = 0; t < row_tiles; ++t) {
+      const ATile tile = tile_of(t);
+      PackATile(d, ta, a, t * R, std::min(R, m - t * R), k, static_cast<int>(tile.step),
+                const_cast<float*>(tile.a));
+    }
+  }
+
+  // Threads pay from about 2 MFLOP and when each gets at least two column tiles. The column
+  // tiles are cut into up to kChunks contiguous chunks that threads claim as they come.
+  constexpr int kChunks = 8;
+  const bool threaded = 2.0 * m * n * k > 2e6 && col_tiles >= 4;
+  const int chunks = threaded ? std::min(kChunks, col_tiles) : 1;
+  auto run_chunk = [&](int chunk) {
+    const int jt_begin = static_cast<int>(static_cast<long>(col_tiles) * chunk / chunks);
+    const int jt_end = static_cast<int>(static_cast<long>(col_tiles) * (chunk + 1) / chunks);
+    TileArgs args;
+    args.b_step_p = b_step_p;
+    args.b_step_j = b_step_j;
+    args.alpha = alpha;
+    args.ldc = static_cast<size_t>(c.ld);
+    // With k == 0 one empty block still applies beta and the epilogue.
+    for (int k0 = 0; k0 == 0 || k0 < k; k0 += kc_max) {
+      const int kc = std::min(kc_max, k - k0);
+      const bool first = k0 == 0, last = k0 + kc >= k;
+      args.kc = kc;
+      args.beta = first ? beta : 1.0f;
+      args.read_c = !first || beta != 0.0f;
+      args.epilogue = last ? epilogue : Epilogue::kNone;
+      for (int t0 = 0; t0 < row_tiles; t0 += mc_tiles) {
+        const int t1 = std::min(row_tiles, t0 + mc_tiles);
+        for (int jt = jt_begin; jt < jt_end; ++jt) {
+          const int j0 = jt * kTileCols;
+          const int cols = std::min(kTileCols, n - j0);
+          args.b = b.data + j0 * b_step_j + k0 * b_step_p;
+          for (int t = t0; t < t1; ++t) {
+            const ATile tile = tile_of(t);
+            args.a = tile.a + static_cast<size_t>(k0) * tile.step;
+            args.a_step = tile.step;
+            args.bias = bias == nullptr ? nullptr : bias + t * R;
+            args.c = c.col(j0) + t * R;
+            args.rows = std::min(R, m - t * R);
+            RunTile(tile_vecs(t), cols, args);
+          }
+        }
       }
     }
+  };
+  if (chunks == 1) {
+    run_chunk(0);
+  } else {
+    ParallelFor(chunks, &RunChunk<decltype(run_chunk)>, &run_chunk);
   }
 }
 

@@ -29,10 +29,12 @@ std::vector<GradCheckEntry> GradCheck(const Dataset& data, const GradCheckConfig
   MlpShape shape;
   shape.input = config.dims;
   shape.hidden = config.hidden;
+  shape.batch_norm = config.batch_norm;
   Arena arena(Mlp<double>::ArenaBytes(shape, config.samples) +
               Arena::MatBytes<double>(config.dims, config.samples));
   Mlp<double> net(shape, config.samples, arena);
   net.InitWeights(config.seed);
+  net.set_training(true);
 
   // The inputs, normalized with the statistics of the images used.
   Dataset subset;
@@ -70,8 +72,13 @@ std::vector<GradCheckEntry> GradCheck(const Dataset& data, const GradCheckConfig
     const std::string layer = std::to_string(l + 1);
     for (int c = 0; c < w.cols; ++c)
       for (int r = 0; r < w.rows; ++r) check("W" + layer, &w(r, c), &dw(r, c));
-    for (int r = 0; r < w.rows; ++r)
-      check("b" + layer, net.params().b[l] + r, net.grads().b[l] + r);
+    auto check_vector = [&](const std::string& name, double* param, const double* grad) {
+      if (param == nullptr) return;
+      for (int r = 0; r < w.rows; ++r) check(name + layer, param + r, grad + r);
+    };
+    check_vector("b", net.params().b[l], net.grads().b[l]);
+    check_vector("gamma", net.params().gamma[l], net.grads().gamma[l]);
+    check_vector("beta", net.params().beta[l], net.grads().beta[l]);
   }
   return result;
 }

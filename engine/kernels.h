@@ -26,18 +26,30 @@ int64_t DispatchedTarget();
 // ---- GEMM ------------------------------------------------------------------------------------
 // C = alpha * op(A) * op(B) + beta * C, with op(X) = X or Xᵀ; op(A) is M x K, op(B) is K x N,
 // C is M x N. With beta == 0, C is not read (it may hold garbage). Transposes are never
-// materialized: op(A) is packed into `workspace`, zero-padded to whole register tiles, and
-// op(B) is read in place.
+// materialized: op(A) is packed into `workspace`, zero-padded to whole register tiles (or read
+// in place when it is one tile whose ld already pads it to whole vectors), and op(B) is read in
+// place. K is blocked for the caches (gemm-inl.h). Reading A in place may load A's padding rows
+// (never stored anywhere), so A's storage must cover whole columns, ld x cols floats, as every
+// Arena matrix and every column block of one does.
 //
-// Threads: C's columns are split across OpenMP threads when the product is large enough to pay
-// for them. Each element of C is summed by one thread in a fixed order, so the result does not
-// depend on the thread count.
+// Threads: C's columns are split into chunks that the engine's threads (engine/parallel.h,
+// up to ThreadCount()) claim when the product is large enough to pay for them. Each element of C
+// is summed by one thread in a fixed order, so the result does not depend on the thread count.
 //
 // Workspace: at least GemmWorkspaceFloats(M, K) floats, 64-byte aligned, not shared with another
 // thread's concurrent call. Callers carve it from their Arena once, outside the hot loop.
 size_t GemmWorkspaceFloats(int m, int k);
 void Gemm(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b, float beta, Mat c,
           float* workspace);
+
+// The layer products with their epilogue fused: C(:, j) = op(A) op(B)(:, j) + bias (GemmBias),
+// and max(0, that) (GemmBiasRelu); bias has M entries. Same contract and workspace as Gemm
+// (alpha = 1, beta = 0); the bias and ReLU are applied while the tile is still in registers, so
+// C is written once instead of three times.
+void GemmBias(Trans ta, Trans tb, ConstMat a, ConstMat b, const float* bias, Mat c,
+              float* workspace);
+void GemmBiasRelu(Trans ta, Trans tb, ConstMat a, ConstMat b, const float* bias, Mat c,
+                  float* workspace);
 
 // ---- Element-wise and reductions ---------------------------------------------------------------
 void AddBias(const float* bias, Mat x);             // x(:, j) += bias           (bias: x.rows)
@@ -50,6 +62,11 @@ void RowSums(ConstMat x, float alpha, float* out);  // out[i] = alpha * sum_j x(
 // alias s. With labels, returns sum_j -log p(labels[j], j) (the cross-entropy summed over the
 // columns, computed from the log-sum-exp, not from p, so it stays finite); without, 0.
 double SoftmaxCrossEntropy(ConstMat s, const uint8_t* labels, Mat p);
+// The same, and with it the first step of the backward pass, in one pass over each column:
+// g = (p - Y) * scale, Y the one-hot labels (scale = 1 / B gives the gradient of the mean
+// cross-entropy with respect to s). labels must not be null; g has s's shape and must not alias
+// s or p.
+double SoftmaxCrossEntropyBackward(ConstMat s, const uint8_t* labels, float scale, Mat p, Mat g);
 
 // x(:, j) = (pixels[index[j] * x.rows + i] - mean[i]) * inv_std[i]: gathers a mini-batch of
 // uint8 images (one image = x.rows contiguous bytes) and normalizes it in one pass.
@@ -61,6 +78,16 @@ void GatherNormalize(const uint8_t* pixels, const int32_t* index, const float* m
 inline void Gemm(Trans ta, Trans tb, double alpha, MatView<const double> a, MatView<const double> b,
                  double beta, MatView<double> c, float* /*workspace*/) {
   reference::Gemm(ta, tb, alpha, a, b, beta, c);
+}
+inline void GemmBias(Trans ta, Trans tb, MatView<const double> a, MatView<const double> b,
+                     const double* bias, MatView<double> c, float* /*workspace*/) {
+  reference::Gemm(ta, tb, 1.0, a, b, 0.0, c);
+  reference::AddBias(bias, c);
+}
+inline void GemmBiasRelu(Trans ta, Trans tb, MatView<const double> a, MatView<const double> b,
+                         const double* bias, MatView<double> c, float* /*workspace*/) {
+  GemmBias(ta, tb, a, b, bias, c, nullptr);
+  reference::ReluForward(c);
 }
 inline void AddBias(const double* bias, MatView<double> x) { reference::AddBias(bias, x); }
 inline void AddBiasRelu(const double* bias, MatView<double> x) {
@@ -77,6 +104,10 @@ inline void RowSums(MatView<const double> x, double alpha, double* out) {
 inline double SoftmaxCrossEntropy(MatView<const double> s, const uint8_t* labels,
                                   MatView<double> p) {
   return reference::SoftmaxCrossEntropy(s, labels, p);
+}
+inline double SoftmaxCrossEntropyBackward(MatView<const double> s, const uint8_t* labels,
+                                          double scale, MatView<double> p, MatView<double> g) {
+  return reference::SoftmaxCrossEntropyBackward(s, labels, scale, p, g);
 }
 inline void GatherNormalize(const uint8_t* pixels, const int32_t* index, const float* mean,
                             const float* inv_std, MatView<double> x) {

@@ -76,6 +76,18 @@ double SoftmaxCrossEntropy(MatView<const T> s, const uint8_t* labels, MatView<T>
   return loss;
 }
 
+// SoftmaxCrossEntropy, then g = (p - Y) * scale with Y the one-hot labels.
+template <typename T>
+double SoftmaxCrossEntropyBackward(MatView<const T> s, const uint8_t* labels, T scale, MatView<T> p,
+                                   MatView<T> g) {
+  const double loss = SoftmaxCrossEntropy(s, labels, p);
+  for (int j = 0; j < s.cols; ++j) {
+    for (int i = 0; i < s.rows; ++i) g(i, j) = p(i, j) * scale;
+    g(labels[j], j) -= scale;
+  }
+  return loss;
+}
+
 template <typename T>
 void GatherNormalize(const uint8_t* pixels, const int32_t* index, const float* mean,
                      const float* inv_std, MatView<T> x) {

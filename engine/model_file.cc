@@ -75,8 +75,19 @@ Model Model::FromNetwork(const Mlp<float>& net, const Normalization& norm) {
     dense.reserve(w.size());
     for (int c = 0; c < w.cols; ++c) dense.insert(dense.end(), w.col(c), w.col(c) + w.rows);
     model.w.push_back(std::move(dense));
-    model.b.emplace_back(net.params().b[l], net.params().b[l] + w.rows);
+    if (net.params().b[l] != nullptr) {
+      model.b.emplace_back(net.params().b[l], net.params().b[l] + w.rows);
+    } else {
+      model.b.emplace_back(w.rows, 0.0f);
+    }
+    if (model.shape.has_bn(l)) {
+      model.gamma.emplace_back(net.params().gamma[l], net.params().gamma[l] + w.rows);
+      model.beta.emplace_back(net.params().beta[l], net.params().beta[l] + w.rows);
+      model.running_mean.emplace_back(net.running_mean(l), net.running_mean(l) + w.rows);
+      model.running_var.emplace_back(net.running_var(l), net.running_var(l) + w.rows);
+    }
   }
+  model.shape.dropout = 0;  // a training setting, not part of the model
   return model;
 }
 
@@ -87,7 +98,13 @@ void Model::CopyInto(Mlp<float>& net) const {
       std::copy(this->w[l].begin() + static_cast<size_t>(c) * w.rows,
                 this->w[l].begin() + static_cast<size_t>(c + 1) * w.rows, w.col(c));
     }
-    std::copy(b[l].begin(), b[l].end(), net.params().b[l]);
+    if (net.params().b[l] != nullptr) std::copy(b[l].begin(), b[l].end(), net.params().b[l]);
+    if (shape.has_bn(l)) {
+      std::copy(gamma[l].begin(), gamma[l].end(), net.params().gamma[l]);
+      std::copy(beta[l].begin(), beta[l].end(), net.params().beta[l]);
+      std::copy(running_mean[l].begin(), running_mean[l].end(), net.running_mean(l));
+      std::copy(running_var[l].begin(), running_var[l].end(), net.running_var(l));
+    }
   }
 }
 
@@ -99,12 +116,20 @@ std::vector<uint8_t> EncodeModel(const Model& model) {
   out.U32(model.shape.classes);
   out.U32(static_cast<uint32_t>(model.shape.hidden.size()));
   for (int h : model.shape.hidden) out.U32(h);
-  out.U32(0);  // flags
+  out.U32(model.shape.batch_norm ? kModelFlagBatchNorm : 0);
   out.Floats(model.norm.mean);
   out.Floats(model.norm.inv_std);
   for (int l = 0; l < model.shape.layers(); ++l) {
     out.Floats(model.w[l]);
     out.Floats(model.b[l]);
+  }
+  if (model.shape.batch_norm) {
+    for (int l = 0; l + 1 < model.shape.layers(); ++l) {
+      out.Floats(model.gamma[l]);
+      out.Floats(model.beta[l]);
+      out.Floats(model.running_mean[l]);
+      out.Floats(model.running_var[l]);
+    }
   }
   out.U32(Crc32(out.bytes().data(), out.bytes().size()));
   return std::move(out.bytes());
@@ -147,13 +172,24 @@ Model DecodeModel(const std::vector<uint8_t>& bytes, const std::string& name) {
     model.shape.hidden.push_back(static_cast<int>(width));
   }
   const uint32_t flags = in.U32("flags");
-  if (flags != 0)
+  if ((flags & ~kModelFlagBatchNorm) != 0)
     throw DataError(name + ": unknown sections (flags " + std::to_string(flags) + ")");
+  model.shape.batch_norm = (flags & kModelFlagBatchNorm) != 0;
   size_t expected = in.pos() + 2 * sizeof(float) * input + 4;
   for (int l = 0; l < model.shape.layers(); ++l) {
     expected += sizeof(float) *
                 (static_cast<size_t>(model.shape.out(l)) * model.shape.in(l) + model.shape.out(l));
   }
+  size_t bn_bytes = 0;
+  for (int l = 0; l + 1 < model.shape.layers(); ++l) {
+    if (model.shape.batch_norm) bn_bytes += 4 * sizeof(float) * model.shape.out(l);
+  }
+  if (bn_bytes > 0 && bytes.size() == expected) {
+    throw DataError(name + ": the header says batch normalization (flags bit 0) but the " +
+                    "batch-norm section (gamma, beta, running averages: " +
+                    std::to_string(bn_bytes) + " bytes) is missing");
+  }
+  expected += bn_bytes;
   if (bytes.size() != expected) {
     throw DataError(name + ": model file is " + std::to_string(bytes.size()) +
                     " bytes, its header says " + std::to_string(expected) +
@@ -168,6 +204,16 @@ Model DecodeModel(const std::vector<uint8_t>& bytes, const std::string& name) {
     model.w.push_back(
         in.Floats(static_cast<size_t>(model.shape.out(l)) * model.shape.in(l), "weights"));
     model.b.push_back(in.Floats(model.shape.out(l), "biases"));
+  }
+  for (int l = 0; model.shape.batch_norm && l + 1 < model.shape.layers(); ++l) {
+    const size_t n = model.shape.out(l);
+    model.gamma.push_back(in.Floats(n, "batch-norm gamma"));
+    model.beta.push_back(in.Floats(n, "batch-norm beta"));
+    model.running_mean.push_back(in.Floats(n, "batch-norm running mean"));
+    model.running_var.push_back(in.Floats(n, "batch-norm running variance"));
+    for (float v : model.running_var.back()) {
+      if (!(v >= 0)) throw DataError(name + ": negative or NaN batch-norm running variance");
+    }
   }
   return model;
 }

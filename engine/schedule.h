@@ -1,4 +1,5 @@
-// Learning-rate schedules: the triangular cyclical rate of Smith (2015), or a constant.
+// Learning-rate schedules: the triangular cyclical rate of Smith (2015), a linear decay from
+// eta_max to eta_min over a run of `total` updates, or a constant.
 //
 //   eta_max |     ^           ^
 //           |    / \         / \      one cycle = 2 * n_s updates: up for n_s, down for n_s
@@ -14,12 +15,21 @@ class LearningRateSchedule {
     return LearningRateSchedule(eta_min, eta_max, n_s);
   }
   static LearningRateSchedule Constant(float eta) { return LearningRateSchedule(eta, eta, 0); }
+  static LearningRateSchedule LinearDecay(float eta_max, float eta_min, long total) {
+    LearningRateSchedule s(eta_min, eta_max, 0);
+    s.decay_total_ = total;
+    return s;
+  }
 
   bool cyclic() const { return n_s_ > 0; }
   long n_s() const { return n_s_; }
 
   // The rate for update t = 0, 1, 2, ...
   float At(long t) const {
+    if (decay_total_ > 0) {
+      const double frac = t >= decay_total_ ? 1.0 : double(t) / decay_total_;
+      return static_cast<float>(eta_max_ + frac * (double(eta_min_) - eta_max_));
+    }
     if (n_s_ == 0) return eta_min_;
     const long pos = t % (2 * n_s_);
     const double frac = pos < n_s_ ? double(pos) / n_s_ : double(2 * n_s_ - pos) / n_s_;
@@ -31,6 +41,7 @@ class LearningRateSchedule {
       : eta_min_(eta_min), eta_max_(eta_max), n_s_(n_s) {}
   float eta_min_, eta_max_;
   long n_s_;
+  long decay_total_ = 0;  // > 0: linear decay over this many updates
 };
 
 }  // namespace tinymlp

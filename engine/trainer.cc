@@ -11,10 +11,20 @@ int WorkColumns(int batch) { return std::max(batch, Trainer::kEvalChunk); }
 
 }  // namespace
 
+size_t Trainer::ArenaBytes(const MlpShape& shape, const TrainConfig& config, int train_count) {
+  const int cols = WorkColumns(config.batch);
+  size_t bytes = Mlp<float>::ArenaBytes(shape, cols) +
+                 Arena::RoundUp(train_count * sizeof(int32_t)) +
+                 BatchBuffers::Bytes(shape.input, cols);
+  bytes += Optimizer::ArenaBytes(config.optimizer, MlpParams<float>::Bytes(shape) / sizeof(float));
+  if (config.augment.any()) bytes += Arena::RoundUp(config.batch * sizeof(ImageTransform));
+  return bytes;
+}
+
 size_t Trainer::ArenaBytes(const MlpShape& shape, int batch, int train_count) {
-  const int cols = WorkColumns(batch);
-  return Mlp<float>::ArenaBytes(shape, cols) + Arena::RoundUp(train_count * sizeof(int32_t)) +
-         BatchBuffers::Bytes(shape.input, cols);
+  TrainConfig config;
+  config.batch = batch;
+  return ArenaBytes(shape, config, train_count);
 }
 
 Trainer::Trainer(const MlpShape& shape, const TrainConfig& config, const Dataset& train,
@@ -23,8 +33,12 @@ Trainer::Trainer(const MlpShape& shape, const TrainConfig& config, const Dataset
       train_(train),
       norm_(norm),
       net_(shape, WorkColumns(config.batch), arena),
-      rng_(config.seed) {
-  net_.InitWeights(config.seed);
+      optimizer_(config.optimizer, net_.params().flat_size, arena),
+      rng_(config.seed),
+      augment_rng_(config.seed ^ 0xA06E'0000'0000'0001ull) {
+  net_.InitWeights(config.seed, config.init, config.init_sigma);
+  net_.set_bn_alpha(config.bn_alpha);
+  if (config.augment.any()) transforms_ = arena.AllocateArray<ImageTransform>(config.batch);
   order_ = arena.AllocateArray<int32_t>(train.count());
   for (int i = 0; i < train.count(); ++i) order_[i] = i;
   Shuffle(order_, train.count(), rng_);
@@ -42,16 +56,23 @@ double Trainer::Step(float eta) {
   uint8_t* labels = buffers_.labels;
   for (int j = 0; j < batch; ++j) labels[j] = train_.labels[index[j]];
   const Mat x = buffers_.x.cols_block(0, batch);
-  GatherNormalize(train_.pixels.data(), index, norm_.mean.data(), norm_.inv_std.data(), x);
+  if (transforms_ != nullptr) {
+    for (int j = 0; j < batch; ++j) transforms_[j] = RandomTransform(config_.augment, augment_rng_);
+    GatherNormalizeAugment(train_.pixels.data(), index, norm_.mean.data(), norm_.inv_std.data(),
+                           transforms_, x);
+  } else {
+    GatherNormalize(train_.pixels.data(), index, norm_.mean.data(), norm_.inv_std.data(), x);
+  }
 
+  // Training mode (batch statistics, dropout) for this step only: evaluations in between use
+  // the running averages and no dropout.
+  net_.set_training(true);
   const double loss = net_.Forward(x, labels) / batch;
   net_.Backward(x, labels, config_.lambda);
+  net_.set_training(false);
 
-  // Plain SGD over the one flat block of parameters (and gradients of the same layout).
-  float* param = net_.params().flat;
-  const float* grad = net_.grads().flat;
-  const size_t n = net_.params().flat_size;
-  for (size_t i = 0; i < n; ++i) param[i] -= eta * grad[i];
+  // One loop over the flat block of all parameters (W, b, gamma, beta) and their gradients.
+  optimizer_.Update(net_.params().flat, net_.grads().flat, eta);
   ++step_;
   return loss;
 }

@@ -3,7 +3,9 @@
 //
 // Set-up (Trainer's constructor) takes every buffer a step needs from the arena: the shuffled
 // index, the normalized mini-batch, the network's own buffers. A step then gathers and
-// normalizes the batch from uint8 pixels, runs forward and backward, and updates the weights,
+// normalizes the batch from uint8 pixels (mirrored and shifted per image with augmentation,
+// engine/augment.h), runs forward and backward in training mode (batch statistics, dropout), and
+// updates every parameter with the optimizer (engine/optimizer.h, state in the arena),
 // allocating nothing.
 #pragma once
 
@@ -13,9 +15,11 @@
 #include <vector>
 
 #include "engine/arena.h"
+#include "engine/augment.h"
 #include "engine/cifar10.h"
 #include "engine/evaluate.h"
 #include "engine/mlp.h"
+#include "engine/optimizer.h"
 #include "engine/rng.h"
 #include "engine/schedule.h"
 
@@ -27,6 +31,11 @@ struct TrainConfig {
   long steps = 1000;    // total updates
   long eval_every = 0;  // record metrics every this many updates (and at 0 and the end); 0: never
   uint64_t seed = 1;
+  OptimizerConfig optimizer;  // plain SGD by default
+  AugmentConfig augment;      // none by default
+  Mlp<float>::Init init = Mlp<float>::Init::kXavier;
+  double init_sigma = 0;  // with Init::kNormal
+  float bn_alpha = 0.9f;  // running-average weight of the old value (batch norm)
 };
 
 struct MetricsRow {
@@ -40,6 +49,8 @@ class Trainer {
  public:
   // Columns evaluated per forward pass when scoring a whole data set.
   static constexpr int kEvalChunk = 1000;
+  static size_t ArenaBytes(const MlpShape& shape, const TrainConfig& config, int train_count);
+  // The same for plain SGD without augmentation.
   static size_t ArenaBytes(const MlpShape& shape, int batch, int train_count);
 
   // The network's weights are initialized from config.seed. `train` and `norm` must outlive it.
@@ -69,7 +80,10 @@ class Trainer {
   Mlp<float> net_;
   int32_t* order_;        // train.count(): the current epoch's permutation
   BatchBuffers buffers_;  // max(batch, kEvalChunk) columns: the normalized mini-batch
+  Optimizer optimizer_;   // its state (velocity, moments) is in the arena
+  ImageTransform* transforms_ = nullptr;  // batch: this step's augmentation, with augment on
   Rng rng_;
+  Rng augment_rng_;  // separate, so augmentation does not change the shuffling
   long step_ = 0;
   int cursor_ = 0;  // next position in order_
 };

@@ -11,5 +11,10 @@ void AddEvalCommand(CLI::App& app);
 void AddGradcheckCommand(CLI::App& app);
 void AddInfoCommand(CLI::App& app);
 void AddPredictCommand(CLI::App& app);
+void AddPlotCommand(CLI::App& app);
+void AddWeightsCommand(CLI::App& app);
+void AddSearchCommand(CLI::App& app);
+void AddReportCommand(CLI::App& app);
+void AddBenchTrainCommand(CLI::App& app);
 
 }  // namespace tinymlp

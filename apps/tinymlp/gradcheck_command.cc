@@ -25,7 +25,7 @@ void RunGradcheck(GradcheckOptions o) {
                              : ReadBatchFile(JoinPath(ResolveCifarDir(o.data), "data_batch_1.bin"));
   double worst = 0;
   for (const GradCheckEntry& e : GradCheck(images, o.config)) {
-    std::printf("%-4s max_rel_error=%.3e\n", e.name.c_str(), e.max_rel_error);
+    std::printf("%-7s max_rel_error=%.3e\n", e.name.c_str(), e.max_rel_error);
     worst = std::max(worst, e.max_rel_error);
   }
   std::printf("max_rel_error=%.3e\n", worst);
@@ -47,6 +47,11 @@ void AddGradcheckCommand(CLI::App& app) {
   cmd->add_option("--lambda", o->config.lambda, "L2 regularization strength")
       ->check(CLI::Range(0.0, 1e6))
       ->capture_default_str();
+  cmd->add_option("--step", o->config.step, "Finite-difference step h")
+      ->check(CLI::Range(1e-12, 1e-1))
+      ->capture_default_str();
+  cmd->add_flag("--batch-norm", o->config.batch_norm,
+                "Batch normalization after every hidden layer (checks gamma and beta too)");
   cmd->add_option("--seed", o->config.seed, "Seed for the weights")->capture_default_str();
   cmd->add_option("--data", o->data, "CIFAR-10 folder (default: random images)");
   cmd->callback([o] { RunGradcheck(*o); });

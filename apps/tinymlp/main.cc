@@ -17,9 +17,14 @@ int main(int argc, char** argv) {
   tinymlp::AddInfoCommand(app);
   tinymlp::AddEvalCommand(app);
   tinymlp::AddPredictCommand(app);
+  tinymlp::AddPlotCommand(app);
+  tinymlp::AddWeightsCommand(app);
 #ifndef TINYMLP_INFERENCE_ONLY
   tinymlp::AddTrainCommand(app);
   tinymlp::AddGradcheckCommand(app);
+  tinymlp::AddSearchCommand(app);
+  tinymlp::AddReportCommand(app);
+  tinymlp::AddBenchTrainCommand(app);
 #endif
   try {
     app.parse(argc, argv);

@@ -4,9 +4,11 @@
 #include <memory>
 #include <string>
 
+#include "apps/experiments/run_plots.h"
 #include "apps/tinymlp/commands.h"
 #include "apps/tinymlp/options.h"
 #include "apps/tinymlp/training_run.h"
+#include "platform/error.h"
 #include "platform/threads.h"
 
 namespace tinymlp {
@@ -17,11 +19,14 @@ struct TrainOptions {
   std::string data;
   std::string split = "10k";
   int threads = 0;
+  bool plots = false;
 };
 
 void RunTrain(TrainOptions o) {
   SetThreadCount(o.threads);
-  ParseHiddenLayers(o.run.hidden);  // a bad --hidden fails before the data is read
+  ValidateRunSettings(o.run);  // bad flags fail before the data is read
+  if (o.plots && o.run.out.empty())
+    throw UsageError("--plots needs --out, the folder to draw into");
   const Cifar10 data = LoadCifar10(o.data, ParseSplit(o.split));
   o.run.progress = true;
   const RunResult r = RunTraining(o.run, data);
@@ -30,6 +35,11 @@ void RunTrain(TrainOptions o) {
                "accuracy %.4f, model and metrics in %s\n",
                o.run.hidden.c_str(), r.steps, r.train_seconds, r.validation.accuracy,
                o.run.out.c_str());
+  if (o.plots) {
+    char title[64];
+    std::snprintf(title, sizeof(title), "lambda=%g", o.run.lambda);
+    WriteRunPlots(r.metrics, o.run.out, title);
+  }
   PrintResult("train_seconds", r.train_seconds, 3);
   PrintResult("val_accuracy", r.validation.accuracy);
   PrintResult("test_accuracy", r.test.accuracy);
@@ -70,18 +80,50 @@ void AddTrainCommand(CLI::App& app) {
   cmd->add_option("--batch", r.batch, "Mini-batch size")
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
-  cmd->add_option("--epochs", r.epochs, "With --eta: epochs to train (default 10)")
+  cmd->add_option("--epochs", r.epochs,
+                  "Constant or linear-decay schedule: epochs to train (default 10 / as cyclic)")
       ->check(CLI::Range(1, 100000));
   cmd->add_option("--seed", r.seed, "Seed for initialization and shuffling")->capture_default_str();
   cmd->add_option("--evals-per-cycle", r.evals_per_cycle,
                   "Metrics points per cycle (per epoch with --eta: any value > 0); 0 = none")
       ->check(CLI::Range(0, 1000000))
       ->capture_default_str();
+  cmd->add_flag("--batch-norm", r.batch_norm,
+                "Batch normalization after every hidden linear layer, before the ReLU");
+  cmd->add_option("--bn-alpha", r.bn_alpha,
+                  "Batch norm running averages: new = alpha * old + (1 - alpha) * batch")
+      ->capture_default_str();
+  cmd->add_option("--init", r.init, "Weight initialization: xavier (default), he, normal");
+  cmd->add_option("--init-sigma", r.init_sigma, "With --init normal: the weights' std")
+      ->check(CLI::Range(0.0, 1e3));
+  cmd->add_option("--dropout", r.dropout, "Probability of dropping a hidden unit while training")
+      ->capture_default_str();
+  cmd->add_option("--augment", r.augment,
+                  "Training augmentation: none, or flip,translate[:N] (N pixels, default 3)")
+      ->capture_default_str();
+  cmd->add_option("--optimizer", r.optimizer, "sgd, momentum, nesterov or adam")
+      ->capture_default_str();
+  cmd->add_option("--momentum", r.momentum, "momentum/nesterov: velocity decay")
+      ->check(CLI::Range(0.0f, 0.9999f))
+      ->capture_default_str();
+  cmd->add_option("--beta1", r.beta1, "adam: first-moment decay")
+      ->check(CLI::Range(0.0f, 0.9999f))
+      ->capture_default_str();
+  cmd->add_option("--beta2", r.beta2, "adam: second-moment decay")
+      ->check(CLI::Range(0.0f, 0.999999f))
+      ->capture_default_str();
+  cmd->add_option("--epsilon", r.epsilon, "adam: added to sqrt(v)")
+      ->check(CLI::Range(1e-30f, 1.0f))
+      ->capture_default_str();
+  cmd->add_option("--schedule", r.schedule,
+                  "Learning rate: cyclic (default), linear-decay (eta-max to eta-min), constant "
+                  "(--eta)");
   cmd->add_option("--threads", o->threads, "Threads (0 = all cores)")
       ->check(CLI::Range(0, 4096))
       ->capture_default_str();
   cmd->add_option("--out", r.out, "Output folder for model.tmlp and metrics.csv")
       ->capture_default_str();
+  cmd->add_flag("--plots", o->plots, "Also draw cost/loss/accuracy/eta PNG charts into --out");
   cmd->callback([o] { RunTrain(*o); });
 }
 

@@ -4,7 +4,9 @@
 #include <cstdio>
 
 #include "apps/tinymlp/options.h"
+#include "engine/augment.h"
 #include "engine/model_file.h"
+#include "engine/optimizer.h"
 #include "platform/clock.h"
 #include "platform/error.h"
 #include "platform/files.h"
@@ -48,15 +50,67 @@ std::string MetricsCsvLine(const MetricsRow& r) {
   return line;
 }
 
+namespace {
+
+enum class ScheduleKind { kCyclic, kLinearDecay, kConstant };
+
+ScheduleKind ScheduleOf(const RunSettings& s) {
+  if (s.schedule.empty()) return s.eta > 0 ? ScheduleKind::kConstant : ScheduleKind::kCyclic;
+  if (s.schedule == "cyclic") return ScheduleKind::kCyclic;
+  if (s.schedule == "linear-decay") return ScheduleKind::kLinearDecay;
+  if (s.schedule == "constant") return ScheduleKind::kConstant;
+  throw UsageError("--schedule: '" + s.schedule + "' is not one of cyclic, linear-decay, constant");
+}
+
+Mlp<float>::Init InitOf(const RunSettings& s) {
+  const std::string init = s.init.empty() ? (s.init_sigma > 0 ? "normal" : "xavier") : s.init;
+  if (init == "normal") {
+    if (!(s.init_sigma > 0)) throw UsageError("--init normal needs --init-sigma S (S > 0)");
+    return Mlp<float>::Init::kNormal;
+  }
+  if (s.init_sigma > 0) {
+    throw UsageError("--init-sigma goes with --init normal, not --init " + init);
+  }
+  if (init == "xavier") return Mlp<float>::Init::kXavier;
+  if (init == "he") return Mlp<float>::Init::kHe;
+  throw UsageError("--init: '" + init + "' is not one of he, xavier, normal");
+}
+
+}  // namespace
+
+void ValidateRunSettings(const RunSettings& s) {
+  ParseHiddenLayers(s.hidden);
+  if (!(s.dropout >= 0 && s.dropout < 1)) {
+    throw UsageError("--dropout " + std::to_string(s.dropout) +
+                     " is not a probability in [0, 1) (the chance of dropping a unit; 1 would "
+                     "drop them all)");
+  }
+  if (!(s.bn_alpha >= 0 && s.bn_alpha < 1)) {
+    throw UsageError("--bn-alpha " + std::to_string(s.bn_alpha) + " is not in [0, 1)");
+  }
+  ParseAugment(s.augment);
+  ParseOptimizer(s.optimizer);
+  InitOf(s);
+  const ScheduleKind kind = ScheduleOf(s);
+  if (kind == ScheduleKind::kConstant && !(s.eta > 0)) {
+    throw UsageError("--schedule constant needs --eta (the constant rate)");
+  }
+  if (kind != ScheduleKind::kConstant && s.eta > 0) {
+    throw UsageError("--eta is the rate of --schedule constant; " + s.schedule +
+                     " uses --eta-min and --eta-max");
+  }
+  if (kind == ScheduleKind::kCyclic && s.epochs > 0) {
+    throw UsageError(
+        "--epochs goes with a constant --eta or --schedule linear-decay; the cyclic schedule's "
+        "length is --n-s x 2 x --cycles");
+  }
+}
+
 RunResult RunTraining(const RunSettings& s, const Cifar10& data) {
+  ValidateRunSettings(s);
   if (s.eta_min > s.eta_max) {
     throw UsageError("--eta-min " + std::to_string(s.eta_min) + " is larger than --eta-max " +
                      std::to_string(s.eta_max));
-  }
-  if (s.epochs > 0 && s.eta <= 0) {
-    throw UsageError(
-        "--epochs goes with a constant --eta; the cyclic schedule's length is "
-        "--n-s x 2 x --cycles");
   }
   if (s.batch > data.train.count()) {
     throw UsageError("--batch " + std::to_string(s.batch) + " is larger than the training set (" +
@@ -64,6 +118,8 @@ RunResult RunTraining(const RunSettings& s, const Cifar10& data) {
   }
   MlpShape shape;
   shape.hidden = ParseHiddenLayers(s.hidden);
+  shape.batch_norm = s.batch_norm;
+  shape.dropout = s.dropout;
   if (!s.out.empty()) MakeDirectories(s.out);
   const Normalization norm = Normalization::FromData(data.train);
 
@@ -71,18 +127,33 @@ RunResult RunTraining(const RunSettings& s, const Cifar10& data) {
   config.lambda = s.lambda;
   config.batch = s.batch;
   config.seed = s.seed;
+  config.optimizer.kind = ParseOptimizer(s.optimizer);
+  config.optimizer.momentum = s.momentum;
+  config.optimizer.beta1 = s.beta1;
+  config.optimizer.beta2 = s.beta2;
+  config.optimizer.epsilon = s.epsilon;
+  config.augment = ParseAugment(s.augment);
+  config.init = InitOf(s);
+  config.init_sigma = s.init_sigma;
+  config.bn_alpha = s.bn_alpha;
   const long batches_per_epoch = data.train.count() / s.batch;
   LearningRateSchedule schedule = LearningRateSchedule::Constant(s.eta);
-  if (s.eta > 0) {
-    config.steps = static_cast<long>(s.epochs > 0 ? s.epochs : 10) * batches_per_epoch;
-    config.eval_every = s.evals_per_cycle > 0 ? batches_per_epoch : 0;
-  } else {
-    schedule = LearningRateSchedule::Cyclic(s.eta_min, s.eta_max, s.n_s);
+  const ScheduleKind kind = ScheduleOf(s);
+  if (kind == ScheduleKind::kCyclic || (kind == ScheduleKind::kLinearDecay && s.epochs == 0)) {
+    // Cyclic, or a linear decay as long as the cyclic run the same flags would give.
     config.steps = 2 * s.n_s * s.cycles;
     config.eval_every = s.evals_per_cycle > 0 ? std::max(1L, 2 * s.n_s / s.evals_per_cycle) : 0;
+  } else {
+    config.steps = static_cast<long>(s.epochs > 0 ? s.epochs : 10) * batches_per_epoch;
+    config.eval_every = s.evals_per_cycle > 0 ? batches_per_epoch : 0;
+  }
+  if (kind == ScheduleKind::kCyclic) {
+    schedule = LearningRateSchedule::Cyclic(s.eta_min, s.eta_max, s.n_s);
+  } else if (kind == ScheduleKind::kLinearDecay) {
+    schedule = LearningRateSchedule::LinearDecay(s.eta_max, s.eta_min, config.steps);
   }
 
-  Arena arena(Trainer::ArenaBytes(shape, s.batch, data.train.count()));
+  Arena arena(Trainer::ArenaBytes(shape, config, data.train.count()));
   Trainer trainer(shape, config, data.train, norm, arena);
 
   RunResult result;

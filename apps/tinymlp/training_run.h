@@ -23,8 +23,19 @@ struct RunSettings {
   int batch = 100;
   uint64_t seed = 1;
   int evals_per_cycle = 10;  // metrics points per cycle (per epoch with a constant eta); 0 none
-  std::string out;           // folder for model.tmlp and metrics.csv; empty: write nothing
-  bool progress = false;     // redraw a progress line on stderr (when it is a terminal)
+  // Deeper and better (issue 6).
+  bool batch_norm = false;        // after every hidden linear layer, before the ReLU
+  float bn_alpha = 0.9f;          // running averages: new = alpha * old + (1 - alpha) * batch
+  std::string init;               // "xavier" (default), "he", "normal" (with init_sigma)
+  double init_sigma = 0;          // > 0: N(0, sigma^2) weights; implies "normal" when init is empty
+  float dropout = 0;              // inverted dropout on hidden activations, in [0, 1)
+  std::string augment = "none";   // "flip", "translate[:N]", comma-separated
+  std::string optimizer = "sgd";  // sgd, momentum, nesterov, adam
+  float momentum = 0.9f;
+  float beta1 = 0.9f, beta2 = 0.999f, epsilon = 1e-8f;
+  std::string schedule;   // cyclic, linear-decay, constant; empty: constant with --eta, else cyclic
+  std::string out;        // folder for model.tmlp and metrics.csv; empty: write nothing
+  bool progress = false;  // redraw a progress line on stderr (when it is a terminal)
 };
 
 struct RunResult {
@@ -33,6 +44,10 @@ struct RunResult {
   double train_seconds = 0;  // the training loop, evaluations included
   long steps = 0;
 };
+
+// Checks the flags that do not depend on the data (throws UsageError naming the flag), so a
+// command can fail before it reads the data set.
+void ValidateRunSettings(const RunSettings& settings);
 
 // Validates the settings against the data (throws UsageError), trains, evaluates on validation
 // and (if data.test is not empty) test, and writes the outputs. metrics.csv is rewritten at each

@@ -1,0 +1,206 @@
+// tinymlp-bench: GFLOP/s of the GEMM and GB/s of ReLU and softmax, per Highway target (each
+// forced in turn) and per thread count (1 and all cores), with OpenBLAS's cblas_sgemm and the
+// scalar reference beside them in the same run. A benchmark, not a test: nothing here asserts
+// a time. Benchmark names read kernel/shape/target/threads, e.g. gemm/NN_50x3072*3072x100/AVX3/t2.
+//
+// Shapes: the products of a training step (hidden width 50, batch 100, D = 3072, K = 10) in
+// the forms the network calls them, and square 256 ... 2048. For OpenBLAS at its best, run with
+// OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (see docs/benchmarks.md); the core it picked is
+// printed in the context as openblas_core.
+#include <benchmark/benchmark.h>
+#include <hwy/aligned_allocator.h>
+#include <hwy/targets.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/arena.h"
+#include "engine/kernels.h"
+#include "engine/rng.h"
+#include "platform/cpu.h"
+#include "platform/threads.h"
+
+#ifdef TINYMLP_HAVE_OPENBLAS
+#include <cblas.h>
+#endif
+
+namespace tinymlp {
+namespace {
+
+struct GemmShape {
+  const char* name;
+  Trans ta, tb;
+  int m, n, k;
+  bool training;  // a training-step product (also run through the scalar reference)
+};
+
+const GemmShape kShapes[] = {
+    {"NN_50x3072*3072x100", Trans::kNo, Trans::kNo, 50, 100, 3072, true},  // H = W1 X
+    {"NN_10x50*50x100", Trans::kNo, Trans::kNo, 10, 100, 50, true},        // S = W2 H
+    {"NT_10x100*100x50", Trans::kNo, Trans::kYes, 10, 50, 100, true},      // dW2 = G Hᵀ
+    {"TN_50x10*10x100", Trans::kYes, Trans::kNo, 50, 100, 10, true},       // dH = W2ᵀ G
+    {"NT_50x100*100x3072", Trans::kNo, Trans::kYes, 50, 3072, 100, true},  // dW1 = G Xᵀ
+    {"NN_256", Trans::kNo, Trans::kNo, 256, 256, 256, false},
+    {"NN_512", Trans::kNo, Trans::kNo, 512, 512, 512, false},
+    {"NN_1024", Trans::kNo, Trans::kNo, 1024, 1024, 1024, false},
+    {"NN_2048", Trans::kNo, Trans::kNo, 2048, 2048, 2048, false},
+};
+
+// A random column-major matrix, ld padded to a cache line like the engine's Arena does.
+struct BenchMat {
+  hwy::AlignedFreeUniquePtr<float[]> storage;
+  Mat view;
+  BenchMat(int rows, int cols, uint64_t seed) {
+    const int ld = Arena::PaddedLd<float>(rows);
+    storage = hwy::AllocateAligned<float>(static_cast<size_t>(ld) * cols);
+    Rng rng(seed);
+    for (size_t i = 0; i < static_cast<size_t>(ld) * cols; ++i)
+      storage[i] = static_cast<float>(rng.Uniform() - 0.5);
+    view = Mat(storage.get(), rows, cols, ld);
+  }
+};
+
+struct GemmOperands {
+  BenchMat a, b, c;
+  explicit GemmOperands(const GemmShape& s)
+      : a(s.ta == Trans::kNo ? s.m : s.k, s.ta == Trans::kNo ? s.k : s.m, 1),
+        b(s.tb == Trans::kNo ? s.k : s.n, s.tb == Trans::kNo ? s.n : s.k, 2),
+        c(s.m, s.n, 3) {}
+};
+
+void SetFlops(benchmark::State& state, const GemmShape& s) {
+  state.counters["GFLOPS"] =
+      benchmark::Counter(2e-9 * s.m * s.n * s.k, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+// Forces the dispatcher onto `target` (0: the best) and OpenMP onto `threads` for one benchmark.
+class Forced {
+ public:
+  Forced(int64_t target, int threads) {
+    hwy::SetSupportedTargetsForTest(target);
+    SetThreadCount(threads);
+  }
+  ~Forced() { hwy::SetSupportedTargetsForTest(0); }
+};
+
+void BM_Gemm(benchmark::State& state, GemmShape s, int64_t target, int threads) {
+  Forced forced(target, threads);
+  GemmOperands x(s);
+  auto workspace = hwy::AllocateAligned<float>(GemmWorkspaceFloats(s.m, s.k));
+  for (auto _ : state) {
+    Gemm(s.ta, s.tb, 1.0f, x.a.view, x.b.view, 0.0f, x.c.view, workspace.get());
+    benchmark::ClobberMemory();
+  }
+  SetFlops(state, s);
+}
+
+void BM_GemmReference(benchmark::State& state, GemmShape s) {
+  GemmOperands x(s);
+  for (auto _ : state) {
+    reference::Gemm<float>(s.ta, s.tb, 1.0f, x.a.view, x.b.view, 0.0f, x.c.view);
+    benchmark::ClobberMemory();
+  }
+  SetFlops(state, s);
+}
+
+#ifdef TINYMLP_HAVE_OPENBLAS
+CBLAS_TRANSPOSE ToCblas(Trans t) { return t == Trans::kNo ? CblasNoTrans : CblasTrans; }
+
+void BM_OpenBlas(benchmark::State& state, GemmShape s, int threads) {
+  openblas_set_num_threads(threads);
+  GemmOperands x(s);
+  for (auto _ : state) {
+    cblas_sgemm(CblasColMajor, ToCblas(s.ta), ToCblas(s.tb), s.m, s.n, s.k, 1.0f, x.a.view.data,
+                x.a.view.ld, x.b.view.data, x.b.view.ld, 0.0f, x.c.view.data, x.c.view.ld);
+    benchmark::ClobberMemory();
+  }
+  SetFlops(state, s);
+}
+#endif
+
+// Element-wise kernels at the training step's sizes: GB/s counts bytes read plus written.
+void BM_Relu(benchmark::State& state, int rows, int cols, int64_t target) {
+  Forced forced(target, 1);
+  BenchMat x(rows, cols, 4);
+  for (auto _ : state) {
+    ReluForward(x.view);
+    benchmark::ClobberMemory();
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * 2 * sizeof(float) *
+                          x.view.size());
+}
+
+void BM_Softmax(benchmark::State& state, int rows, int cols, int64_t target) {
+  Forced forced(target, 1);
+  BenchMat s(rows, cols, 5), p(rows, cols, 6);
+  std::vector<uint8_t> labels(cols);
+  for (int j = 0; j < cols; ++j) labels[j] = static_cast<uint8_t>(j % rows);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(SoftmaxCrossEntropy(s.view, labels.data(), p.view));
+    benchmark::ClobberMemory();
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * 2 * sizeof(float) *
+                          s.view.size());
+}
+
+void RegisterAll() {
+  const int all = HardwareThreads();
+  std::vector<int> thread_counts = {1};
+  if (all > 1) thread_counts.push_back(all);
+  std::vector<int64_t> targets = hwy::SupportedAndGeneratedTargets();
+  if (targets.empty()) targets.push_back(0);  // only the static target: let it dispatch itself
+  for (const GemmShape& s : kShapes) {
+    for (int64_t target : targets) {
+      const std::string target_name = hwy::TargetName(target == 0 ? DispatchedTarget() : target);
+      // The scalar target is there for correctness; 1024 and 2048 would take minutes on it.
+      if (target == HWY_SCALAR && s.m > 512) continue;
+      for (int threads : thread_counts) {
+        const std::string name =
+            std::string("gemm/") + s.name + "/" + target_name + "/t" + std::to_string(threads);
+        benchmark::RegisterBenchmark(name.c_str(), BM_Gemm, s, target, threads)->UseRealTime();
+      }
+    }
+#ifdef TINYMLP_HAVE_OPENBLAS
+    for (int threads : thread_counts) {
+      const std::string name =
+          std::string("openblas/") + s.name + "/sgemm/t" + std::to_string(threads);
+      benchmark::RegisterBenchmark(name.c_str(), BM_OpenBlas, s, threads)->UseRealTime();
+    }
+#endif
+    if (s.training || s.m <= 256) {
+      const std::string name = std::string("reference/") + s.name + "/scalar/t1";
+      benchmark::RegisterBenchmark(name.c_str(), BM_GemmReference, s)->UseRealTime();
+    }
+  }
+  for (int64_t target : targets) {
+    const std::string target_name = hwy::TargetName(target == 0 ? DispatchedTarget() : target);
+    benchmark::RegisterBenchmark(("relu/50x100/" + target_name + "/t1").c_str(), BM_Relu, 50, 100,
+                                 target);
+    benchmark::RegisterBenchmark(("softmax_xent/10x100/" + target_name + "/t1").c_str(), BM_Softmax,
+                                 10, 100, target);
+  }
+}
+
+}  // namespace
+}  // namespace tinymlp
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
+  std::string targets;
+  for (const std::string& name : tinymlp::CompiledTargetNames())
+    targets += (targets.empty() ? "" : ",") + name;
+  benchmark::AddCustomContext("tinymlp_targets", "compiled " + targets + ", dispatched " +
+                                                     hwy::TargetName(tinymlp::DispatchedTarget()));
+#ifdef TINYMLP_HAVE_OPENBLAS
+  benchmark::AddCustomContext("openblas_core", openblas_get_corename());
+  benchmark::AddCustomContext("openblas_config", openblas_get_config());
+#else
+  benchmark::AddCustomContext("openblas_core", "not linked (install libopenblas-dev)");
+#endif
+  tinymlp::RegisterAll();
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

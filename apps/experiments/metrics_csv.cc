@@ -1,0 +1,76 @@
+#include "apps/experiments/metrics_csv.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <sstream>
+
+#include "platform/error.h"
+#include "platform/files.h"
+
+namespace tinymlp {
+
+std::vector<std::string> SplitCsvLine(const std::string& line) {
+  std::vector<std::string> fields;
+  size_t start = 0;
+  while (true) {
+    const size_t comma = line.find(',', start);
+    fields.push_back(line.substr(start, comma == std::string::npos ? comma : comma - start));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return fields;
+}
+
+bool ParseDouble(const std::string& field, double* value) {
+  if (field.empty()) return false;
+  char* end = nullptr;
+  errno = 0;
+  const double v = std::strtod(field.c_str(), &end);
+  if (*end != '\0' || errno == ERANGE || !std::isfinite(v)) return false;
+  *value = v;
+  return true;
+}
+
+std::vector<MetricsRow> ParseMetricsCsv(const std::string& text, const std::string& name) {
+  std::istringstream in(text);
+  std::string line;
+  if (!std::getline(in, line) ||
+      (line.empty() ? line : line.substr(0, line.find('\r'))) != kMetricsCsvColumns) {
+    throw DataError(name + ": line 1 is not the metrics.csv header '" +
+                    std::string(kMetricsCsvColumns) + "'");
+  }
+  std::vector<MetricsRow> rows;
+  for (int number = 2; std::getline(in, line); ++number) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) continue;
+    const std::vector<std::string> f = SplitCsvLine(line);
+    double v[9];
+    bool ok = f.size() == 9;
+    for (int i = 0; ok && i < 9; ++i) ok = ParseDouble(f[i], &v[i]);
+    if (!ok) {
+      throw DataError(name + ": line " + std::to_string(number) +
+                      " is not 9 comma-separated numbers: '" + line.substr(0, 80) + "'");
+    }
+    MetricsRow r;
+    r.step = static_cast<long>(v[0]);
+    if (v[0] < 0 || r.step != v[0] || (!rows.empty() && r.step <= rows.back().step)) {
+      throw DataError(name + ": line " + std::to_string(number) + ": step " + f[0] +
+                      " is not a whole number above the previous line's");
+    }
+    r.epoch = v[1];
+    r.eta = static_cast<float>(v[2]);
+    r.train = {v[3], v[4], v[5]};
+    r.validation = {v[6], v[7], v[8]};
+    rows.push_back(r);
+  }
+  if (rows.empty()) throw DataError(name + ": no metrics rows after the header");
+  return rows;
+}
+
+std::vector<MetricsRow> ReadMetricsCsv(const std::string& path) {
+  const std::vector<uint8_t> bytes = ReadFileBytes(path);
+  return ParseMetricsCsv(std::string(bytes.begin(), bytes.end()), path);
+}
+
+}  // namespace tinymlp

@@ -1,0 +1,149 @@
+#include "apps/experiments/search_results.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <sstream>
+
+#include "apps/experiments/metrics_csv.h"
+#include "engine/rng.h"
+#include "platform/error.h"
+#include "platform/files.h"
+
+namespace tinymlp {
+namespace {
+
+constexpr int kSettingColumns = 10;
+constexpr int kColumns = 15;
+
+std::string Format(const char* format, double v) {
+  char text[64];
+  std::snprintf(text, sizeof(text), format, v);
+  return text;
+}
+
+bool ParseWhole(const std::string& field, double lo, double hi, double* v) {
+  return ParseDouble(field, v) && *v >= lo && *v <= hi && std::floor(*v) == *v;
+}
+
+}  // namespace
+
+std::string SearchResultsHeader() {
+  return "lambda,log10_lambda,hidden,split,cycles,n_s,batch,eta_min,eta_max,seed,"
+         "best_val_accuracy,best_step,final_val_accuracy,test_accuracy,seconds\n";
+}
+
+std::string SearchRow::SettingKey() const {
+  // hidden may hold commas ("50,30"); it is written with ';' instead.
+  std::string h = hidden;
+  std::replace(h.begin(), h.end(), ',', ';');
+  return Format("%.9g", lambda) + "," + Format("%.6f", lambda > 0 ? std::log10(lambda) : -99.0) +
+         "," + h + "," + split + "," + std::to_string(cycles) + "," + std::to_string(n_s) + "," +
+         std::to_string(batch) + "," + Format("%.9g", eta_min) + "," + Format("%.9g", eta_max) +
+         "," + std::to_string(seed);
+}
+
+std::string SearchRow::CsvLine() const {
+  return SettingKey() + "," + Format("%.6f", best_val_accuracy) + "," + std::to_string(best_step) +
+         "," + Format("%.6f", final_val_accuracy) + "," + Format("%.6f", test_accuracy) + "," +
+         Format("%.3f", seconds) + "\n";
+}
+
+std::vector<SearchRow> ParseSearchResults(const std::string& text, const std::string& name) {
+  std::istringstream in(text);
+  std::string line;
+  std::string header = SearchResultsHeader();
+  header.pop_back();
+  if (!std::getline(in, line) || line != header) {
+    throw DataError(name + ": line 1 is not the search results header '" + header + "'");
+  }
+  std::vector<SearchRow> rows;
+  for (int number = 2; std::getline(in, line); ++number) {
+    if (line.empty()) continue;
+    const std::vector<std::string> f = SplitCsvLine(line);
+    auto bad = [&](const std::string& what) {
+      return DataError(name + ": line " + std::to_string(number) + ": " + what + " in '" +
+                       line.substr(0, 80) + "'");
+    };
+    if (static_cast<int>(f.size()) != kColumns) {
+      throw bad(std::to_string(f.size()) + " fields, expected " + std::to_string(kColumns));
+    }
+    double v[kColumns] = {};
+    for (int i = 0; i < kColumns; ++i) {
+      if (i == 2 || i == 3) continue;  // hidden, split: words
+      if (!ParseDouble(f[i], &v[i])) throw bad("field " + std::to_string(i + 1) + " not a number");
+    }
+    SearchRow r;
+    r.lambda = static_cast<float>(v[0]);
+    r.hidden = f[2];
+    std::replace(r.hidden.begin(), r.hidden.end(), ';', ',');
+    r.split = f[3];
+    if (r.lambda < 0 || r.hidden.empty() || r.split.empty()) throw bad("invalid setting");
+    if (!ParseWhole(f[4], 1, 1e6, &v[4]) || !ParseWhole(f[5], 1, 1e9, &v[5]) ||
+        !ParseWhole(f[6], 1, 1e7, &v[6]) || !ParseWhole(f[11], 0, 1e12, &v[11]) || f[9].empty() ||
+        f[9].find_first_not_of("0123456789") != std::string::npos || f[9].size() > 20) {
+      throw bad("cycles, n_s, batch, seed or best_step not a whole number in range");
+    }
+    r.cycles = static_cast<int>(v[4]);
+    r.n_s = static_cast<long>(v[5]);
+    r.batch = static_cast<int>(v[6]);
+    r.eta_min = static_cast<float>(v[7]);
+    r.eta_max = static_cast<float>(v[8]);
+    errno = 0;
+    r.seed = std::strtoull(f[9].c_str(), nullptr, 10);
+    if (errno == ERANGE) throw bad("seed out of range");
+    r.best_val_accuracy = v[10];
+    r.best_step = static_cast<long>(v[11]);
+    r.final_val_accuracy = v[12];
+    r.test_accuracy = v[13];
+    r.seconds = v[14];
+    for (int i : {10, 12, 13}) {
+      if (v[i] < 0 || v[i] > 1) throw bad("accuracy outside [0, 1]");
+    }
+    rows.push_back(r);
+  }
+  return rows;
+}
+
+std::vector<SearchRow> ReadSearchResults(const std::string& path) {
+  if (!PathExists(path)) return {};
+  const std::vector<uint8_t> bytes = ReadFileBytes(path);
+  return ParseSearchResults(std::string(bytes.begin(), bytes.end()), path);
+}
+
+std::vector<SearchRow> BestRows(std::vector<SearchRow> rows, int n) {
+  std::stable_sort(rows.begin(), rows.end(), [](const SearchRow& a, const SearchRow& b) {
+    if (a.best_val_accuracy != b.best_val_accuracy) {
+      return a.best_val_accuracy > b.best_val_accuracy;
+    }
+    return a.lambda < b.lambda;
+  });
+  if (static_cast<int>(rows.size()) > n) rows.resize(n);
+  return rows;
+}
+
+std::vector<double> LambdaLogValues(double log_min, double log_max, int count, bool grid,
+                                    unsigned long long seed) {
+  if (count < 1) {
+    throw UsageError("--count " + std::to_string(count) + ": need at least one setting");
+  }
+  if (!(log_min <= log_max)) {
+    throw UsageError("--lambda-log-min " + Format("%g", log_min) +
+                     " is larger than --lambda-log-max " + Format("%g", log_max));
+  }
+  std::vector<double> values;
+  Rng rng(seed ^ 0x6c616d626461ull);  // "lambda": its own stream, apart from the training seed
+  for (int i = 0; i < count; ++i) {
+    if (grid) {
+      values.push_back(count == 1 ? (log_min + log_max) / 2
+                                  : log_min + (log_max - log_min) * i / (count - 1));
+    } else {
+      values.push_back(log_min + (log_max - log_min) * rng.Uniform());
+    }
+  }
+  return values;
+}
+
+}  // namespace tinymlp

@@ -1,0 +1,36 @@
+#include "apps/render/png.h"
+
+#include "platform/error.h"
+#include "platform/files.h"
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+#pragma GCC diagnostic ignored "-Wsign-compare"
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#define STB_IMAGE_WRITE_IMPLEMENTATION
+#define STBI_WRITE_NO_STDIO
+#include <stb_image_write.h>
+#pragma GCC diagnostic pop
+
+namespace tinymlp {
+
+std::vector<uint8_t> EncodePng(const Canvas& canvas) {
+  std::vector<uint8_t> out;
+  auto append = [](void* context, void* data, int size) {
+    auto* bytes = static_cast<std::vector<uint8_t>*>(context);
+    bytes->insert(bytes->end(), static_cast<uint8_t*>(data), static_cast<uint8_t*>(data) + size);
+  };
+  if (!stbi_write_png_to_func(append, &out, canvas.width(), canvas.height(), 3,
+                              canvas.pixels().data(), canvas.width() * 3)) {
+    throw DataError("PNG encoding failed for a " + std::to_string(canvas.width()) + "x" +
+                    std::to_string(canvas.height()) + " image");
+  }
+  return out;
+}
+
+void WritePng(const std::string& path, const Canvas& canvas) {
+  const std::vector<uint8_t> bytes = EncodePng(canvas);
+  WriteFileAtomic(path, bytes.data(), bytes.size());
+}
+
+}  // namespace tinymlp

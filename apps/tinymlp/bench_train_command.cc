@@ -1,0 +1,123 @@
+// tinymlp bench-train: how long one training step takes here, and one evaluation pass.
+//
+// Times `--steps` single steps of the real Trainer (gather + normalize, forward, backward, SGD)
+// after a warm-up, and prints the median, the GFLOP/s the network's products imply at that
+// median, and the time of one forward pass over the whole training split. A measurement, not a
+// check: the numbers depend on the machine and its load. Last stdout line:
+//   ms_per_step=... gflops=... eval_ms=...
+#include <hwy/targets.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "apps/tinymlp/commands.h"
+#include "apps/tinymlp/options.h"
+#include "engine/cifar10.h"
+#include "engine/kernels.h"
+#include "engine/trainer.h"
+#include "platform/clock.h"
+#include "platform/error.h"
+#include "platform/threads.h"
+
+namespace tinymlp {
+namespace {
+
+struct BenchTrainOptions {
+  std::string data;
+  std::string split = "49k";
+  std::string hidden = "50";
+  int batch = 100;
+  int steps = 500;
+  int threads = 0;
+};
+
+// Floating-point operations of one step's matrix products: per layer the forward product and
+// dW (2 * out * in * B each), and dX for every layer but the first.
+double StepFlops(const MlpShape& shape, int batch) {
+  double flops = 0;
+  for (int l = 0; l < shape.layers(); ++l) {
+    const double product = 2.0 * shape.out(l) * shape.in(l)*batch;
+    flops += product * (l > 0 ? 3 : 2);
+  }
+  return flops;
+}
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+void RunBenchTrain(const BenchTrainOptions& o) {
+  SetThreadCount(o.threads);
+  MlpShape shape;
+  shape.hidden = ParseHiddenLayers(o.hidden);
+  const Cifar10 data = LoadCifar10(o.data, ParseSplit(o.split), /*with_test=*/false);
+  if (o.batch > data.train.count()) {
+    throw UsageError("--batch " + std::to_string(o.batch) + " is larger than the training set (" +
+                     std::to_string(data.train.count()) + " images)");
+  }
+  const Normalization norm = Normalization::FromData(data.train);
+  TrainConfig config;
+  config.batch = o.batch;
+  config.lambda = 0.001f;
+  Arena arena(Trainer::ArenaBytes(shape, o.batch, data.train.count()));
+  Trainer trainer(shape, config, data.train, norm, arena);
+
+  const int warmup = std::max(10, o.steps / 10);
+  for (int i = 0; i < warmup; ++i) trainer.Step(0.01f);
+  std::vector<double> seconds(o.steps);
+  for (int i = 0; i < o.steps; ++i) {
+    const double start = NowSeconds();
+    trainer.Step(0.01f);
+    seconds[i] = NowSeconds() - start;
+  }
+  const double step_s = Median(seconds);
+
+  std::vector<double> eval_seconds(3);
+  for (double& s : eval_seconds) {
+    const double start = NowSeconds();
+    trainer.Evaluate(data.train);
+    s = NowSeconds() - start;
+  }
+  const double eval_s = Median(eval_seconds);
+
+  std::fprintf(
+      stderr,
+      "target=%s threads=%d; 3072-%s-10, batch %d, %d timed steps after %d warm-up, eval over %d "
+      "images\n",
+      hwy::TargetName(DispatchedTarget()), ThreadCount(), o.hidden.c_str(), o.batch, o.steps,
+      warmup, data.train.count());
+  std::printf("ms_per_step=%.4f gflops=%.2f eval_ms=%.2f\n", 1e3 * step_s,
+              1e-9 * StepFlops(shape, o.batch) / step_s, 1e3 * eval_s);
+}
+
+}  // namespace
+
+void AddBenchTrainCommand(CLI::App& app) {
+  auto o = std::make_shared<BenchTrainOptions>();
+  CLI::App* cmd = app.add_subcommand("bench-train",
+                                     "Median time of a training step and of one evaluation pass");
+  cmd->add_option("--data", o->data, "CIFAR-10 binary folder (holding data_batch_1.bin ...)")
+      ->required();
+  cmd->add_option("--split", o->split, "Training/validation split")
+      ->check(CLI::IsMember({"10k", "45k", "49k"}))
+      ->capture_default_str();
+  cmd->add_option("--hidden", o->hidden, "Hidden widths, e.g. 50 or 50,30; 0 = none")
+      ->capture_default_str();
+  cmd->add_option("--batch", o->batch, "Mini-batch size")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  cmd->add_option("--steps", o->steps, "Timed steps (the median is reported)")
+      ->check(CLI::Range(1, 100000000))
+      ->capture_default_str();
+  cmd->add_option("--threads", o->threads, "Threads (0 = all cores)")
+      ->check(CLI::Range(0, 4096))
+      ->capture_default_str();
+  cmd->callback([o] { RunBenchTrain(*o); });
+}
+
+}  // namespace tinymlp

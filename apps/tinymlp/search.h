@@ -1,0 +1,44 @@
+// A λ search: one training run per λ, recorded in a results file as each ends (see
+// apps/experiments/search_results.h), with runs in parallel threads when asked. Used by
+// `tinymlp search` and `tinymlp report`.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "apps/experiments/search_results.h"
+#include "apps/tinymlp/training_run.h"
+#include "engine/cifar10.h"
+
+namespace tinymlp {
+
+struct SearchSettings {
+  RunSettings run;  // everything but lambda (n_s already resolved) is shared by all runs
+  std::string split = "45k";
+  double log_min = -5, log_max = -1;
+  int count = 8;
+  bool grid = false;
+  std::string results;  // the results file; required
+  int jobs = 1;         // runs trained at the same time
+  int threads = 0;      // OpenMP threads per run; 0: max(1, cores / jobs)
+};
+
+struct SearchOutcome {
+  std::vector<SearchRow> rows;  // one per requested λ (finished now or found in the file)
+  int ran = 0, skipped = 0;
+};
+
+// "auto" -> 2 * floor(n_train / batch) (the course's choice: two epochs per half cycle);
+// otherwise a whole number >= 1. Throws UsageError naming --n-s.
+long ParseNs(const std::string& text, long n_train, int batch);
+
+// The rows this search will record, in λ order, without their outcome; validates the λ range and
+// count (UsageError) so callers can check flags before loading data.
+std::vector<SearchRow> PlanSearch(const SearchSettings& settings);
+
+// Trains every planned setting that the results file does not hold yet and appends each result
+// as it finishes. Progress lines go to stderr. Same settings and seed -> the same numbers,
+// whatever `jobs` is (each run owns its arena and RNG; the threads only share the data).
+SearchOutcome RunSearch(const SearchSettings& settings, const Cifar10& data);
+
+}  // namespace tinymlp

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Regenerates the figures in docs/benchmarks.md: builds the release preset, runs tinymlp-bench
+# (every Highway target, 1 and all threads, OpenBLAS and the scalar reference in the same run;
+# medians of 5 repetitions), prints each GEMM's median beside OpenBLAS's as a ratio, then times
+# training steps with `tinymlp bench-train` and the 49k / 3-cycle training run.
+# Usage: scripts/bench.sh [extra tinymlp-bench flags, e.g. --benchmark_filter=NN_50x]
+# Environment: CIFAR10_DIR  the data for bench-train and the training run (skipped without it).
+#              TINYMLP_BENCH_BUILD  an already configured build folder to use instead of the
+#              release preset's (build/release).
+#
+# OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE are unset for tinymlp-bench only, so OpenBLAS picks its
+# best kernels for this CPU (the machine's environment may pin it to older ones); tests and CI
+# keep the environment as it is.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build=${TINYMLP_BENCH_BUILD:-build/release}
+[[ -n ${TINYMLP_BENCH_BUILD:-} ]] || cmake --preset release >/dev/null
+cmake --build "$build" --target tinymlp tinymlp-bench
+out=$build/bench
+mkdir -p "$out"
+
+echo "bench.sh: $(date -u +%FT%TZ) $(uname -m), $(nproc) cores, load: $(cut -d' ' -f1-3 /proc/loadavg)"
+env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$build"/tinymlp-bench \
+  --benchmark_repetitions=5 --benchmark_enable_random_interleaving=true \
+  --benchmark_report_aggregates_only=true \
+  --benchmark_min_time=0.1 "$@" | tee "$out/kernels.txt"
+
+# Ratios: each GEMM median over the OpenBLAS median of the same shape and thread count.
+echo "bench.sh: GEMM median GFLOP/s, and the ratio to OpenBLAS in this run"
+awk '$1 ~ /_median$/ && $1 ~ /^(gemm|openblas)\// {
+       split($1, f, "/"); g = $NF; sub(/GFLOPS=/, "", g); sub(/\/s$/, "", g)
+       key = f[2] "/" f[4]
+       if (f[1] == "openblas") blas[key] = g; else { rows[++n] = key "/" f[3]; val[n] = g; k[n] = key }
+     }
+     END { for (i = 1; i <= n; ++i)
+             printf "%-40s %8.1f  x%.2f\n", rows[i], val[i], (k[i] in blas) ? val[i] / blas[k[i]] : 0 }' \
+  "$out/kernels.txt"
+
+if [[ -z ${CIFAR10_DIR:-} ]]; then
+  echo "bench.sh: CIFAR10_DIR is not set: skipping bench-train and the training run"
+  exit 0
+fi
+for threads in 1 2; do
+  echo "bench.sh: bench-train --threads $threads"
+  "$build"/tinymlp bench-train --data "$CIFAR10_DIR" --threads "$threads" --steps 2000
+done
+echo "bench.sh: 49k, 3 cycles, no evaluations"
+"$build"/tinymlp train --data "$CIFAR10_DIR" --split 49k --lambda 0.00115 --n-s 980 \
+  --cycles 3 --evals-per-cycle 0 --out "$out/run" | tail -3

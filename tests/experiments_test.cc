@@ -1,0 +1,212 @@
+// What the experiment commands share: metrics.csv and search-results parsing (good and
+// malformed), the λ values a search tries, the ranking, and the weight tiles of a model.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "apps/experiments/metrics_csv.h"
+#include "apps/experiments/run_plots.h"
+#include "apps/experiments/search_results.h"
+#include "apps/experiments/weight_images.h"
+#include "platform/error.h"
+
+namespace tinymlp {
+namespace {
+
+const std::string kHeader = std::string(kMetricsCsvColumns) + "\n";
+
+// Expects a DataError whose message names `name` and contains `what`.
+template <typename Fn>
+void ExpectDataError(Fn fn, const std::string& name, const std::string& what) {
+  try {
+    fn();
+    ADD_FAILURE() << "no error; expected one about " << what;
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kData);
+    const std::string message = e.what();
+    EXPECT_NE(message.find(name), std::string::npos) << message;
+    EXPECT_NE(message.find(what), std::string::npos) << message;
+    EXPECT_EQ(message.find('\n'), std::string::npos) << "not one line: " << message;
+  }
+}
+
+TEST(MetricsCsv, ParsesRows) {
+  const std::string text = kHeader +
+                           "0,0.0000,1e-05,2.3,2.5,0.1,2.31,2.51,0.09\n"
+                           "100,1.0000,0.02,1.9,2.1,0.35,1.95,2.15,0.33\n";
+  const std::vector<MetricsRow> rows = ParseMetricsCsv(text, "m.csv");
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1].step, 100);
+  EXPECT_DOUBLE_EQ(rows[1].epoch, 1.0);
+  EXPECT_FLOAT_EQ(rows[1].eta, 0.02f);
+  EXPECT_DOUBLE_EQ(rows[1].train.loss, 1.9);
+  EXPECT_DOUBLE_EQ(rows[1].train.cost, 2.1);
+  EXPECT_DOUBLE_EQ(rows[1].train.accuracy, 0.35);
+  EXPECT_DOUBLE_EQ(rows[1].validation.loss, 1.95);
+  EXPECT_DOUBLE_EQ(rows[1].validation.cost, 2.15);
+  EXPECT_DOUBLE_EQ(rows[1].validation.accuracy, 0.33);
+}
+
+TEST(MetricsCsv, RejectsMalformedFiles) {
+  const std::string row = "0,0,0.1,1,1,0.5,1,1,0.5\n";
+  ExpectDataError([&] { ParseMetricsCsv("", "m.csv"); }, "m.csv", "header");
+  ExpectDataError([&] { ParseMetricsCsv("step,loss\n" + row, "m.csv"); }, "m.csv", "header");
+  ExpectDataError([&] { ParseMetricsCsv(kHeader, "m.csv"); }, "m.csv", "no metrics rows");
+  ExpectDataError([&] { ParseMetricsCsv(kHeader + "0,0,0.1,1,1\n", "m.csv"); }, "m.csv", "line 2");
+  ExpectDataError([&] { ParseMetricsCsv(kHeader + row + "100,1,x,1,1,0.5,1,1,0.5\n", "m.csv"); },
+                  "m.csv", "line 3");
+  ExpectDataError([&] { ParseMetricsCsv(kHeader + "100,0,0.1,1,1,0.5,1,1,0.5\n" + row, "m.csv"); },
+                  "m.csv", "step");
+  ExpectDataError([&] { ParseMetricsCsv(kHeader + "1.5,0,0.1,1,1,0.5,1,1,0.5\n", "m.csv"); },
+                  "m.csv", "step");
+  ExpectDataError([&] { ParseMetricsCsv(kHeader + "0,0,0.1,1,1,0.5,1,1,nan\n", "m.csv"); }, "m.csv",
+                  "line 2");
+}
+
+SearchRow SampleRow(float lambda, double accuracy) {
+  SearchRow r;
+  r.lambda = lambda;
+  r.hidden = "50,30";
+  r.split = "45k";
+  r.cycles = 2;
+  r.n_s = 900;
+  r.best_val_accuracy = accuracy;
+  r.best_step = 3600;
+  r.final_val_accuracy = accuracy - 0.01;
+  r.test_accuracy = accuracy - 0.02;
+  r.seconds = 4.5;
+  r.seed = 18446744073709551615ull;
+  return r;
+}
+
+TEST(SearchResults, RoundTripsThroughTheCsvText) {
+  const SearchRow a = SampleRow(0.00123456789f, 0.51), b = SampleRow(1e-5f, 0.49);
+  const std::string text = SearchResultsHeader() + a.CsvLine() + b.CsvLine();
+  const std::vector<SearchRow> rows = ParseSearchResults(text, "r.csv");
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].lambda, a.lambda);  // bit-exact: 9 significant digits
+  EXPECT_EQ(rows[0].hidden, "50,30");
+  EXPECT_EQ(rows[0].seed, a.seed);
+  EXPECT_EQ(rows[0].SettingKey(), a.SettingKey());
+  EXPECT_EQ(rows[1].SettingKey(), b.SettingKey());
+  EXPECT_NE(a.SettingKey(), b.SettingKey());
+  EXPECT_NEAR(rows[0].best_val_accuracy, 0.51, 1e-6);
+  EXPECT_EQ(rows[0].best_step, 3600);
+  EXPECT_EQ(ParseSearchResults(SearchResultsHeader(), "r.csv").size(), 0u);
+}
+
+TEST(SearchResults, RejectsMalformedFiles) {
+  const std::string good = SampleRow(0.001f, 0.5).CsvLine();
+  ExpectDataError([&] { ParseSearchResults("lambda,acc\n" + good, "r.csv"); }, "r.csv", "header");
+  ExpectDataError([&] { ParseSearchResults(SearchResultsHeader() + "0.001,-3,50\n", "r.csv"); },
+                  "r.csv", "line 2");
+  std::string bad_number = good;
+  bad_number.replace(0, bad_number.find(','), "abc");
+  ExpectDataError([&] { ParseSearchResults(SearchResultsHeader() + bad_number, "r.csv"); }, "r.csv",
+                  "not a number");
+  SearchRow over = SampleRow(0.001f, 1.5);
+  ExpectDataError([&] { ParseSearchResults(SearchResultsHeader() + over.CsvLine(), "r.csv"); },
+                  "r.csv", "accuracy");
+  // A torn last line (a writer killed mid-line would leave one) is an error, not a silent skip.
+  ExpectDataError(
+      [&] { ParseSearchResults(SearchResultsHeader() + good + good.substr(0, 20), "r.csv"); },
+      "r.csv", "line 3");
+}
+
+TEST(SearchResults, BestRowsRanksByValidationAccuracy) {
+  const std::vector<SearchRow> rows = {SampleRow(1e-4f, 0.50), SampleRow(1e-3f, 0.52),
+                                       SampleRow(1e-2f, 0.48), SampleRow(1e-5f, 0.52)};
+  const std::vector<SearchRow> best = BestRows(rows, 3);
+  ASSERT_EQ(best.size(), 3u);
+  EXPECT_EQ(best[0].lambda, 1e-5f);  // tie at 0.52: smaller lambda first
+  EXPECT_EQ(best[1].lambda, 1e-3f);
+  EXPECT_EQ(best[2].lambda, 1e-4f);
+  EXPECT_EQ(BestRows(rows, 10).size(), 4u);
+}
+
+TEST(LambdaValues, GridIsEvenlySpacedWithBothEnds) {
+  const std::vector<double> v = LambdaLogValues(-5, -1, 9, true, 1);
+  ASSERT_EQ(v.size(), 9u);
+  for (int i = 0; i < 9; ++i) EXPECT_NEAR(v[i], -5 + 0.5 * i, 1e-12);
+  EXPECT_EQ(LambdaLogValues(-3, -2, 1, true, 1), std::vector<double>{-2.5});
+}
+
+TEST(LambdaValues, RandomIsInRangeAndFollowsTheSeed) {
+  const std::vector<double> a = LambdaLogValues(-4, -2, 50, false, 7);
+  const std::vector<double> b = LambdaLogValues(-4, -2, 50, false, 7);
+  const std::vector<double> c = LambdaLogValues(-4, -2, 50, false, 8);
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, c);
+  for (double v : a) {
+    EXPECT_GE(v, -4);
+    EXPECT_LE(v, -2);
+  }
+  EXPECT_GT(std::set<double>(a.begin(), a.end()).size(), 45u);
+}
+
+TEST(LambdaValues, RejectsAnEmptyOrReversedRange) {
+  for (auto fn : {+[] { LambdaLogValues(-1, -5, 8, false, 1); },
+                  +[] { LambdaLogValues(-5, -1, 0, true, 1); }}) {
+    try {
+      fn();
+      ADD_FAILURE() << "no error";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::kUsage);
+      EXPECT_TRUE(std::string(e.what()).find("--lambda-log-min") != std::string::npos ||
+                  std::string(e.what()).find("--count") != std::string::npos)
+          << e.what();
+    }
+  }
+}
+
+TEST(WeightTiles, ClassTemplatesAreRowsOfW) {
+  Model model;
+  model.shape.hidden = {};
+  model.w = {std::vector<float>(10 * 3072)};
+  model.b = {std::vector<float>(10)};
+  for (int d = 0; d < 3072; ++d) {
+    for (int o = 0; o < 10; ++o) model.w[0][d * 10 + o] = 1000.0f * o + d;  // column-major
+  }
+  const std::vector<ImageTile> tiles = WeightTiles(model, "m.tmlp");
+  ASSERT_EQ(tiles.size(), 10u);
+  EXPECT_EQ(tiles[3].label, "cat");
+  EXPECT_EQ(tiles[3].planes[0], 3000.0f);
+  EXPECT_EQ(tiles[3].planes[1024 + 5], 3000.0f + 1029);  // green plane, pixel 5
+  EXPECT_NE(WeightTitle(model).find("3072-10"), std::string::npos);
+
+  Model two = model;
+  two.shape.hidden = {4};
+  two.w = {std::vector<float>(4 * 3072, 0.5f), std::vector<float>(10 * 4)};
+  const std::vector<ImageTile> units = WeightTiles(two, "m.tmlp");
+  ASSERT_EQ(units.size(), 4u);
+  EXPECT_EQ(units[0].label, "unit 1");
+  EXPECT_NE(WeightTitle(two).find("4 first-layer hidden units"), std::string::npos);
+
+  Model odd = model;
+  odd.shape.input = 20;
+  ExpectDataError([&] { WeightTiles(odd, "m.tmlp"); }, "m.tmlp", "3072");
+}
+
+TEST(RunCharts, OneChartPerQuantityWithTrainingAndValidation) {
+  std::vector<MetricsRow> rows(3);
+  for (int i = 0; i < 3; ++i) {
+    rows[i].step = 100 * i;
+    rows[i].eta = 0.01f * i;
+    rows[i].train = {2.0 - i * 0.1, 2.5 - i * 0.1, 0.3 + 0.1 * i};
+    rows[i].validation = {2.1 - i * 0.1, 2.6 - i * 0.1, 0.28 + 0.1 * i};
+  }
+  const std::vector<ChartSpec> specs = RunCharts(rows, "t");
+  ASSERT_EQ(specs.size(), RunPlotNames().size());
+  EXPECT_EQ(specs[0].series.size(), 2u);
+  EXPECT_DOUBLE_EQ(specs[0].series[1].y[2], rows[2].validation.cost);
+  EXPECT_DOUBLE_EQ(specs[1].series[0].y[1], rows[1].train.loss);
+  EXPECT_DOUBLE_EQ(specs[2].series[1].y[0], rows[0].validation.accuracy);
+  EXPECT_FLOAT_EQ(static_cast<float>(specs[3].series[0].y[2]), rows[2].eta);
+  EXPECT_DOUBLE_EQ(specs[3].series[0].x[2], 200);
+}
+
+}  // namespace
+}  // namespace tinymlp
