@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # The README's test command, and what CI runs: installs the packages, finds CIFAR-10 without
 # downloading it, builds and tests the release preset on the host, then cross-builds the rpi-aarch64
-# and rpi-armhf presets and runs their tests under qemu. Ends with one summary line per suite
-# ("release: 40 passed, 0 failed, 2 skipped") and a total; exits non-zero if any step failed.
+# and rpi-armhf presets and runs their tests under qemu, with qemu's default CPU and again with a
+# Pi's (QEMU_CPU=cortex-a72 for aarch64, cortex-a7 for armhf), and last runs the cross-architecture
+# check (tests/cross_arch_test.cc: a model trained here predicts alike on the ARM builds). Ends
+# with one summary line per suite ("release: 40 passed, 0 failed, 2 skipped") and a total; exits
+# non-zero if any step failed.
 # Usage: scripts/test.sh
 # Environment: CIFAR10_DIR / CIFAR10_ARCHIVE  the data (see find_data.sh); without them the data
 #              tests skip themselves.  TINYMLP_SKIP_ARM=1  skips the ARM suites and their packages.
@@ -21,39 +24,76 @@ case $rc in
 esac
 
 summary=() passed=0 failed=0 skipped=0
-# suite PRESET: configures, builds and tests PRESET, and adds its line to the summary. A suite that
-# fails before its tests run counts as one failure in the total.
+# suite PRESET [QEMU_CPU]: configures, builds and tests PRESET (the tests under that qemu CPU
+# model when given), and adds its line to the summary. A suite that fails before its tests run
+# counts as one failure in the total.
 suite() {
-  local p=$1 log=build/$1/ctest.log st=0 counts p_fail p_total p_skip
-  echo "test.sh: === $p ==="
+  local p=$1 cpu=${2:-} st=0 counts p_fail p_total p_skip
+  local log=build/$1/ctest${cpu:+-$cpu}.log name=$1${cpu:+ (QEMU_CPU=$cpu)}
+  echo "test.sh: === $name ==="
   if ! cmake --preset "$p"; then
-    summary+=("$p: FAILED to configure") && failed=$((failed + 1)) && return
+    summary+=("$name: FAILED to configure") && failed=$((failed + 1)) && return
   fi
   if ! cmake --build --preset "$p" -j"$(nproc)"; then
-    summary+=("$p: FAILED to build") && failed=$((failed + 1)) && return
+    summary+=("$name: FAILED to build") && failed=$((failed + 1)) && return
   fi
-  ctest --preset "$p" --output-on-failure 2>&1 | tee "$log" || st=$?
+  env ${cpu:+QEMU_CPU=$cpu} ctest --preset "$p" --output-on-failure 2>&1 | tee "$log" || st=$?
   # ctest closes with "N% tests passed, F tests failed out of T", counting skipped tests as passed.
   counts=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of \([0-9]*\).*/\1 \2/p' "$log")
   if [[ -z $counts ]]; then
-    summary+=("$p: FAILED, ctest ran no test (see $log)") && failed=$((failed + 1)) && return
+    summary+=("$name: FAILED, ctest ran no test (see $log)") && failed=$((failed + 1)) && return
   fi
   read -r p_fail p_total <<<"$counts"
   if ((st != 0 && p_fail == 0)); then # ctest failed for a reason other than a failing test
-    summary+=("$p: FAILED, ctest exited $st (see $log)") && failed=$((failed + 1)) && return
+    summary+=("$name: FAILED, ctest exited $st (see $log)") && failed=$((failed + 1)) && return
   fi
   p_skip=$(grep -c '(Skipped)$' "$log" || true)
-  summary+=("$p: $((p_total - p_fail - p_skip)) passed, $p_fail failed, $p_skip skipped")
+  summary+=("$name: $((p_total - p_fail - p_skip)) passed, $p_fail failed, $p_skip skipped")
   passed=$((passed + p_total - p_fail - p_skip)) failed=$((failed + p_fail)) skipped=$((skipped + p_skip))
+}
+
+# cross_check: builds the inference-only binaries a Pi gets (presets rpi-*-inference, stripped
+# copies beside them), then runs the host's cross_arch_test on them under qemu (default CPU and the
+# Pi CPUs). It needs the data: without it the test skips itself.
+cross_check() {
+  local log=build/release/ctest-cross.log st=0 runners p sizes=""
+  local a64=$PWD/build/rpi-aarch64-inference/tinymlp a32=$PWD/build/rpi-armhf-inference/tinymlp
+  echo "test.sh: === cross-arch ==="
+  for p in rpi-aarch64-inference rpi-armhf-inference; do
+    if ! { cmake --preset "$p" && cmake --build --preset "$p" -j"$(nproc)"; }; then
+      summary+=("cross-arch: FAILED to build $p") && failed=$((failed + 1)) && return
+    fi
+  done
+  aarch64-linux-gnu-strip -o "$a64.stripped" "$a64"
+  arm-linux-gnueabihf-strip -o "$a32.stripped" "$a32"
+  sizes="stripped inference-only binaries: aarch64 $(stat -c %s "$a64.stripped") bytes,"
+  sizes+=" armhf $(stat -c %s "$a32.stripped") bytes"
+  runners="aarch64=qemu-aarch64 $a64;aarch64-cortex-a72=env QEMU_CPU=cortex-a72 qemu-aarch64 $a64"
+  runners+=";armhf=qemu-arm $a32;armhf-cortex-a7=env QEMU_CPU=cortex-a7 qemu-arm $a32"
+  TINYMLP_CROSS_RUNNERS=$runners ctest --test-dir build/release -R '^CrossArch\.' -V 2>&1 |
+    tee "$log" || st=$?
+  if ((st != 0)); then
+    summary+=("cross-arch: FAILED (see $log)") && failed=$((failed + 1))
+  elif ! grep -q '100% tests passed' "$log"; then
+    summary+=("cross-arch: FAILED, ctest ran no test (see $log)") && failed=$((failed + 1))
+  elif grep -q '(Skipped)$\|\[  SKIPPED \]' "$log"; then
+    summary+=("cross-arch: skipped (no CIFAR-10 data); $sizes") && skipped=$((skipped + 1))
+  else
+    summary+=("cross-arch: passed; $sizes") && passed=$((passed + 1))
+  fi
 }
 
 suite release
 if [[ $skip_arm == 1 ]]; then
   echo "test.sh: TINYMLP_SKIP_ARM=1: skipped the rpi-aarch64 and rpi-armhf suites"
-  summary+=("rpi-aarch64: skipped (TINYMLP_SKIP_ARM=1)" "rpi-armhf: skipped (TINYMLP_SKIP_ARM=1)")
+  summary+=("rpi-aarch64: skipped (TINYMLP_SKIP_ARM=1)" "rpi-armhf: skipped (TINYMLP_SKIP_ARM=1)"
+    "cross-arch: skipped (TINYMLP_SKIP_ARM=1)")
 else
   suite rpi-aarch64
+  suite rpi-aarch64 cortex-a72 # Pi 4
   suite rpi-armhf
+  suite rpi-armhf cortex-a7 # Pi 2
+  cross_check
 fi
 
 echo "test.sh: summary"

@@ -10,6 +10,7 @@ void AddTrainCommand(CLI::App& app);
 void AddEvalCommand(CLI::App& app);
 void AddGradcheckCommand(CLI::App& app);
 void AddInfoCommand(CLI::App& app);
+void AddPredictCommand(CLI::App& app);
 void AddPlotCommand(CLI::App& app);
 void AddWeightsCommand(CLI::App& app);
 void AddSearchCommand(CLI::App& app);

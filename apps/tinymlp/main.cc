@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("tinymlp ") + TINYMLP_VERSION);
   tinymlp::AddInfoCommand(app);
   tinymlp::AddEvalCommand(app);
+  tinymlp::AddPredictCommand(app);
   tinymlp::AddPlotCommand(app);
   tinymlp::AddWeightsCommand(app);
 #ifndef TINYMLP_INFERENCE_ONLY

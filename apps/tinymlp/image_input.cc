@@ -1,0 +1,84 @@
+#include "apps/tinymlp/image_input.h"
+
+#include <cstring>
+#include <memory>
+
+#include "platform/error.h"
+#include "platform/files.h"
+
+// The one translation unit that compiles stb_image. Only the two decoders predict accepts, to
+// keep the Pi binary small and the attack surface of untrusted files narrow.
+#define STB_IMAGE_IMPLEMENTATION
+#define STBI_ONLY_PNG
+#define STBI_ONLY_JPEG
+#define STBI_NO_STDIO
+#define STBI_FAILURE_USERMSG
+// stb_image.h (Debian 2.27) sets a variable it never reads; that is not ours to fix.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-but-set-variable"
+#include <stb_image.h>
+#pragma GCC diagnostic pop
+
+namespace tinymlp {
+namespace {
+
+struct StbiDeleter {
+  void operator()(unsigned char* p) const { stbi_image_free(p); }
+};
+
+}  // namespace
+
+bool LooksLikeImage(const std::vector<uint8_t>& bytes) {
+  // By signature rather than by stbi_info, so a damaged PNG is reported as a damaged image.
+  static const uint8_t kPng[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+  static const uint8_t kJpeg[3] = {0xff, 0xd8, 0xff};
+  return (bytes.size() >= 8 && std::memcmp(bytes.data(), kPng, 8) == 0) ||
+         (bytes.size() >= 3 && std::memcmp(bytes.data(), kJpeg, 3) == 0);
+}
+
+std::vector<uint8_t> DecodeImage32(const std::vector<uint8_t>& bytes, const std::string& name) {
+  int w = 0, h = 0, comp = 0;
+  // stb_image reads the header first, so the size check comes before any large allocation.
+  if (!stbi_info_from_memory(bytes.data(), static_cast<int>(bytes.size()), &w, &h, &comp)) {
+    throw DataError(name + ": not a readable PNG or JPEG image (" + stbi_failure_reason() + ")");
+  }
+  if (w != kImageSide || h != kImageSide) {
+    throw DataError(name + ": image is " + std::to_string(w) + "x" + std::to_string(h) +
+                    " pixels; predict needs 32x32 (the CIFAR-10 size), resize it first");
+  }
+  constexpr int kRgb = 3;
+  std::unique_ptr<unsigned char, StbiDeleter> rgb(
+      stbi_load_from_memory(bytes.data(), static_cast<int>(bytes.size()), &w, &h, &comp, kRgb));
+  if (!rgb) {
+    throw DataError(name + ": cannot decode the image (" + stbi_failure_reason() + ")");
+  }
+  // Interleaved RGB rows -> three planes, as in a CIFAR-10 record.
+  constexpr int kPlane = kImageSide * kImageSide;
+  std::vector<uint8_t> planar(kImageDim);
+  for (int p = 0; p < kPlane; ++p) {
+    for (int c = 0; c < kRgb; ++c) planar[c * kPlane + p] = rgb.get()[p * kRgb + c];
+  }
+  return planar;
+}
+
+PredictInput ReadPredictInput(const std::string& path) {
+  const std::vector<uint8_t> bytes = ReadFileBytes(path);
+  PredictInput input;
+  input.path = path;
+  if (bytes.empty()) throw DataError(path + ": empty file, expected an image or a batch file");
+  if (LooksLikeImage(bytes)) {
+    input.is_image = true;
+    input.data.pixels = DecodeImage32(bytes, path);
+    input.data.labels.assign(1, 0);
+    return input;
+  }
+  if (bytes.size() % kRecordBytes != 0) {
+    throw DataError(path + ": neither a PNG/JPEG image nor a CIFAR-10 batch file (" +
+                    std::to_string(bytes.size()) + " bytes is not a multiple of the " +
+                    std::to_string(kRecordBytes) + "-byte record)");
+  }
+  input.data = ParseBatch(bytes, path);
+  return input;
+}
+
+}  // namespace tinymlp
