@@ -1,5 +1,7 @@
 #include "apps/experiments/run_plots.h"
 
+#include <cmath>
+
 #include "apps/render/png.h"
 #include "platform/files.h"
 
@@ -63,6 +65,26 @@ std::vector<std::string> WriteRunPlots(const std::vector<MetricsRow>& rows, cons
     WritePng(paths.back(), DrawLineChart(specs[i]));
   }
   return paths;
+}
+
+ChartSpec SearchChart(const std::string& title, const std::vector<SearchRow>& coarse,
+                      const std::vector<SearchRow>& fine) {
+  ChartSpec spec;
+  spec.title = title;
+  spec.x_label = "log10(lambda)";
+  spec.y_label = "best validation accuracy";
+  int index = 0;
+  for (const auto* rows : {&coarse, &fine}) {
+    Series s{index == 0 ? "coarse search" : "fine search", {}, {}, SeriesColor(index)};
+    s.markers = true;
+    for (const SearchRow& r : *rows) {
+      s.x.push_back(std::log10(r.lambda));
+      s.y.push_back(r.best_val_accuracy);
+    }
+    spec.series.push_back(s);
+    ++index;
+  }
+  return spec;
 }
 
 }  // namespace tinymlp

@@ -1,10 +1,11 @@
 // The pictures of one training run, from its metrics rows: cost, loss and accuracy (training and
-// validation) against the update step, and the learning-rate schedule.
+// validation) against the update step, and the learning-rate schedule; and of a lambda search.
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "apps/experiments/search_results.h"
 #include "apps/render/line_chart.h"
 #include "engine/trainer.h"
 
@@ -19,5 +20,9 @@ std::vector<ChartSpec> RunCharts(const std::vector<MetricsRow>& rows, const std:
 // Writes the four PNGs into `dir` (created if missing); returns their paths.
 std::vector<std::string> WriteRunPlots(const std::vector<MetricsRow>& rows, const std::string& dir,
                                        const std::string& title);
+
+// Best validation accuracy against log10(lambda), the coarse and the fine search as two series.
+ChartSpec SearchChart(const std::string& title, const std::vector<SearchRow>& coarse,
+                      const std::vector<SearchRow>& fine);
 
 }  // namespace tinymlp

@@ -241,21 +241,8 @@ struct Chapter3 {
     const float best = BestRows(fine, 1)[0].lambda;
     Log("lambda search: best " + Fmt("%.3e", best));
 
-    ChartSpec spec;
-    spec.title = "lambda search, 3072-50-50-10 with batch norm";
-    spec.x_label = "log10(lambda)";
-    spec.y_label = "best validation accuracy";
-    int index = 0;
-    for (const auto* rows : {&coarse, &fine}) {
-      Series s{index == 0 ? "coarse search" : "fine search", {}, {}, SeriesColor(index)};
-      s.markers = true;
-      for (const SearchRow& r : *rows) {
-        s.x.push_back(std::log10(r.lambda));
-        s.y.push_back(r.best_val_accuracy);
-      }
-      spec.series.push_back(s);
-      ++index;
-    }
+    const ChartSpec spec =
+        SearchChart("lambda search, 3072-50-50-10 with batch norm", coarse, fine);
     WritePng(JoinPath(dir, "search.png"), DrawLineChart(spec));
 
     md +=

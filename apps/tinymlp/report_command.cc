@@ -177,21 +177,8 @@ struct Report {
   }
 
   void SearchChart(const std::vector<SearchRow>& coarse, const std::vector<SearchRow>& fine) {
-    ChartSpec spec;
-    spec.title = "lambda search: best validation accuracy";
-    spec.x_label = "log10(lambda)";
-    spec.y_label = "validation accuracy";
-    int index = 0;
-    for (const auto* rows : {&coarse, &fine}) {
-      Series s{index == 0 ? "coarse search" : "fine search", {}, {}, SeriesColor(index)};
-      s.markers = true;
-      for (const SearchRow& r : *rows) {
-        s.x.push_back(std::log10(r.lambda));
-        s.y.push_back(r.best_val_accuracy);
-      }
-      spec.series.push_back(s);
-      ++index;
-    }
+    const ChartSpec spec =
+        tinymlp::SearchChart("lambda search: best validation accuracy", coarse, fine);
     WritePng(JoinPath(o.out, "search.png"), DrawLineChart(spec));
     md += "<img src=\"search.png\" width=\"70%\">\n\n";
   }
