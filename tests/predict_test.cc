@@ -249,7 +249,8 @@ TEST_F(PredictTest, CorruptPngIsAOneLineDataError) {
 }
 
 TEST_F(PredictTest, WrongSizeImageIsAOneLineDataError) {
-  const std::string path = WritePng("big.png", RandomPixels(2, 5), 64, 48);
+  // 64 x 48 x 3 bytes = exactly three 32 x 32 images of pixels.
+  const std::string path = WritePng("big.png", RandomPixels(3, 5), 64, 48);
   ExpectOneLineError(Run("predict --model '" + model_path_ + "' '" + path + "'"), 1,
                      {path, "64x48", "32x32"});
 }
