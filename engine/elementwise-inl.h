@@ -17,6 +17,7 @@
 
 #include "engine/mat.h"
 #include "engine/parallel.h"
+#include "engine/pixels-inl.h"
 #include "engine/simd_tail-inl.h"
 
 HWY_BEFORE_NAMESPACE();
@@ -171,32 +172,16 @@ inline void GatherNormalizeColumns(const uint8_t* HWY_RESTRICT pixels,
                                    const float* HWY_RESTRICT mean,
                                    const float* HWY_RESTRICT inv_std, Mat x, int j_begin,
                                    int j_end) {
-  const hn::ScalableTag<float> d;
-  const hn::Rebind<int32_t, decltype(d)> di;
-  const hn::Rebind<uint8_t, decltype(d)> d8;
-  const int N = static_cast<int>(hn::Lanes(d));
   // The images are scattered over the data set (150 MB for 49k), so each one is a fresh trip
-  // to DRAM: while converting image j, request image j + 2 one cache line per 64 pixels, so the
-  // requests are spread out instead of queueing behind each other.
+  // to DRAM: while converting image j, request image j + 2, so the requests are spread out
+  // instead of queueing behind each other.
   constexpr int kAhead = 2, kLine = 64;
+  auto image = [&](int j) { return pixels + static_cast<size_t>(index[j]) * x.rows; };
+  for (int a = j_begin + 1; a < std::min(j_end, j_begin + kAhead); ++a)
+    for (int i = 0; i < x.rows; i += kLine) hwy::Prefetch(image(a) + i);
   for (int j = j_begin; j < j_end; ++j) {
-    const uint8_t* HWY_RESTRICT image = pixels + static_cast<size_t>(index[j]) * x.rows;
-    const uint8_t* ahead =
-        j + kAhead < j_end ? pixels + static_cast<size_t>(index[j + kAhead]) * x.rows : nullptr;
-    if (j == j_begin) {  // the first kAhead images have had no head start
-      for (int a = j + 1; a < std::min(j_end, j + kAhead); ++a)
-        for (int i = 0; i < x.rows; i += kLine)
-          hwy::Prefetch(pixels + static_cast<size_t>(index[a]) * x.rows + i);
-    }
-    float* HWY_RESTRICT out = x.col(j);
-    int i = 0;
-    for (; i + N <= x.rows; i += N) {
-      if (ahead != nullptr && i % kLine == 0) hwy::Prefetch(ahead + i);
-      const auto v = hn::ConvertTo(d, hn::PromoteTo(di, hn::LoadU(d8, image + i)));
-      hn::StoreU(hn::Mul(hn::Sub(v, hn::LoadU(d, mean + i)), hn::LoadU(d, inv_std + i)), d,
-                 out + i);
-    }
-    for (; i < x.rows; ++i) out[i] = (static_cast<float>(image[i]) - mean[i]) * inv_std[i];
+    NormalizePixels(image(j), mean, inv_std, x.rows, x.col(j),
+                    j + kAhead < j_end ? image(j + kAhead) : nullptr);
   }
 }
 

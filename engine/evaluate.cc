@@ -41,8 +41,8 @@ Evaluation Evaluate(Mlp<float>& net, const Normalization& norm, const Dataset& d
       buffers.index[j] = first + j;
       buffers.labels[j] = data.labels[first + j];
     }
-    const Mat x = buffers.x.cols_block(0, cols);
-    GatherNormalize(data.pixels.data(), buffers.index, norm.mean.data(), norm.inv_std.data(), x);
+    const ImageBatch x{data.pixels.data(),  buffers.index, norm.mean.data(),
+                       norm.inv_std.data(), kImageDim,     cols};
     loss += net.Forward(x, buffers.labels);
     const Mat p = net.probabilities();
     for (int j = 0; j < cols; ++j) correct += ArgMax(p.col(j), p.rows) == buffers.labels[j];

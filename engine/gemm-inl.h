@@ -10,6 +10,10 @@
 //                it loads the tile's slice of A and broadcasts one element of op(B) per column
 //                (outer-product form: sequential loads, independent FMAs). The epilogue scales,
 //                adds beta*C, the bias and the ReLU while the tile is still in registers.
+//   PackImageSlab  converts a block of an ImageBatch operand (uint8 images, normalized on the
+//                fly) into a slab laid out like a block of a float matrix, a few column tiles at
+//                a time, so the micro-kernel cannot tell the difference and the batch is never
+//                written out as floats.
 //   GemmDriver   the blocking (BLIS order): K in blocks of kKc so a tile of A stays in L2 and
 //                the kKc x kC slice of op(B) in L1 while it is reused across the row tiles of
 //                an M block of kMc rows; threads take chunks of C's column tiles
@@ -25,13 +29,17 @@
 #define TINYMLP_ENGINE_GEMM_INL_H_
 #endif
 
+#include <hwy/cache_control.h>
 #include <hwy/highway.h>
 
 #include <algorithm>
 
+#include "engine/gemm_layout.h"
+#include "engine/image_batch.h"
 #include "engine/kernels_reference.h"
 #include "engine/mat.h"
 #include "engine/parallel.h"
+#include "engine/pixels-inl.h"
 #include "engine/simd_tail-inl.h"
 
 HWY_BEFORE_NAMESPACE();
@@ -54,13 +62,25 @@ constexpr int kTileVecs = 2;
 constexpr int kTileCols = 6;
 #endif
 
-// Cache blocking: kKc steps of K per block (a kKc x kTileCols slice of op(B) is 9 KiB, for
-// L1); an M block of about kMcBytes of packed A stays in L2 while the columns stream past.
-constexpr int kKc = 384;
+// Cache blocking (engine/gemm_layout.h): K in blocks of gemm::kKc; an M block of about
+// kMcBytes of packed A stays in L2 while the columns stream past.
+using gemm::kKc;
 constexpr size_t kMcBytes = 256 * 1024;
+// An ImageBatch operand is converted for this many column tiles at a time.
+constexpr int kImageSlabTiles = gemm::kImageSlabCols / kTileCols;
 
 // What the last K block does to the tile before storing it.
-enum class Epilogue { kNone, kBias, kBiasRelu };
+enum class Epilogue { kNone, kBias, kBiasRelu, kDescend };
+
+// The epilogue and what it needs: the bias (M entries) for kBias and kBiasRelu; for kDescend,
+// which turns C into C - eta * (op(A) op(B) + decay * C) (a gradient-descent step fused into the
+// product that gives the gradient; K must fit one block, as C cannot hold partial sums), eta
+// and decay.
+struct EpilogueArgs {
+  Epilogue kind = Epilogue::kNone;
+  const float* bias = nullptr;
+  float eta = 0, decay = 0;
+};
 
 template <class D>
 HWY_INLINE int TileRows(D d) {
@@ -84,6 +104,7 @@ struct TileArgs {
   bool read_c;        // false: C is not read (beta == 0 on the first block)
   Epilogue epilogue;  // applied on the last block only (kNone on the others)
   const float* bias;  // at the tile's first row
+  float eta, decay;   // kDescend
   float* c;           // C(i0, j0)
   size_t ldc;
   int rows;  // valid rows of the tile, <= kV * N
@@ -114,6 +135,55 @@ void PackATile(D d, Trans ta, ConstMat a, int row0, int rows, int k, int R,
   }
 }
 
+// Requests bytes [p, p + n) from memory, one cache line at a time.
+HWY_INLINE void PrefetchBytes(const uint8_t* p, int n) {
+  for (int i = 0; i < n; i += 64) hwy::Prefetch(p + i);
+}
+
+// Converts the block of op(B) = X or Xᵀ (X the images' matrix) at steps [k0, k0 + kc) of K and
+// columns [j0, j0 + cols) into `slab`, laid out like a column block of a matrix: element (p, j)
+// at slab[p * step_p + j * step_j]. Returns step_p, step_j.
+//
+// The images are scattered over the data set and, in the backward product, were last touched
+// by whichever thread ran them forward, so every pack requests the bytes the next pack will
+// read (the next K block, or the next slab of columns) while the tiles of this one compute.
+struct SlabSteps {
+  size_t p, j;
+};
+inline SlabSteps PackImageSlab(Trans tb, const ImageBatch& x, int k0, int kc, int j0, int cols,
+                               float* HWY_RESTRICT slab) {
+  auto image = [&](int j) { return x.pixels + static_cast<size_t>(x.index[j]) * x.size; };
+  if (tb == Trans::kNo) {
+    // Column j is pixels [k0, k0 + kc) of image j0 + j. The first block has had no head start:
+    // there, request the image two columns on too.
+    const int next = std::min(kc, x.size - (k0 + kc));
+    for (int j = 0; j < cols; ++j) {
+      if (next > 0) PrefetchBytes(image(j0 + j) + k0 + kc, next);
+      if (k0 == 0 && j + 2 < cols) PrefetchBytes(image(j0 + j + 2), kc);
+      NormalizePixels(image(j0 + j) + k0, x.mean + k0, x.inv_std + k0, kc,
+                      slab + static_cast<size_t>(j) * kc, nullptr);
+    }
+    return {1, static_cast<size_t>(kc)};
+  }
+  // Row p is pixels [j0, j0 + cols) of image k0 + p.
+  const int next = std::min(cols, x.size - (j0 + cols));
+  for (int p = 0; p < kc; ++p) {
+    if (next > 0) PrefetchBytes(image(k0 + p) + j0 + cols, next);
+    NormalizePixels(image(k0 + p) + j0, x.mean + j0, x.inv_std + j0, cols,
+                    slab + static_cast<size_t>(p) * cols, nullptr);
+  }
+  return {static_cast<size_t>(cols), 1};
+}
+
+// kDescend on one vector: c - eta * (acc + decay * c), rounded step by step as the separate
+// gradient (decay * W, then + G inᵀ) and update (W - eta * dW) round it, so the fused step
+// gives the same bits as the unfused one.
+template <class D>
+HWY_INLINE hn::Vec<D> Descend(D d, hn::Vec<D> acc, hn::Vec<D> c, const TileArgs& t) {
+  const auto gradient = hn::Add(hn::Mul(hn::Set(d, t.decay), c), acc);
+  return hn::Sub(c, hn::Mul(hn::Set(d, t.eta), gradient));
+}
+
 // Stores one vector of a tile column: c[0 .. valid) = epilogue(alpha * acc + beta * c).
 template <class D>
 HWY_INLINE void StoreTileVector(D d, hn::Vec<D> acc, const TileArgs& t, int v, float* c) {
@@ -122,6 +192,14 @@ HWY_INLINE void StoreTileVector(D d, hn::Vec<D> acc, const TileArgs& t, int v, f
   const int valid = std::min(N, t.rows - r0);
   if (valid <= 0) return;
   acc = hn::Mul(acc, hn::Set(d, t.alpha));
+  if (t.epilogue == Epilogue::kDescend) {
+    if (valid == N) {
+      hn::StoreU(Descend(d, acc, hn::LoadU(d, c + r0), t), d, c + r0);
+    } else {
+      StoreTail(d, Descend(d, acc, LoadTail(d, c + r0, valid, 0.0f), t), c + r0, valid);
+    }
+    return;
+  }
   if (valid == N) {
     if (t.read_c) acc = hn::MulAdd(hn::Set(d, t.beta), hn::LoadU(d, c + r0), acc);
     if (t.epilogue != Epilogue::kNone) acc = hn::Add(acc, hn::LoadU(d, t.bias + r0));
@@ -268,9 +346,11 @@ HWY_INLINE bool ReadAInPlace(D d, Trans ta, ConstMat a, int m) {
   return ta == Trans::kNo && m <= TileRows(d) && a.ld >= padded && a.ld <= 2 * TileRows(d);
 }
 
-// C = epilogue(alpha * op(A) op(B) + beta * C). Workspace: GemmWorkspaceFloats(M, K) floats.
-inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b, float beta, Mat c,
-                       Epilogue epilogue, const float* bias, float* HWY_RESTRICT workspace) {
+// C = epilogue(alpha * op(A) op(B) + beta * C), op(B) from `b`, or from `images` when that is
+// not null. Workspace: GemmWorkspaceFloats(M, K) floats (gemm_layout.h).
+inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b,
+                       const ImageBatch* images, float beta, Mat c, const EpilogueArgs& epilogue,
+                       float* HWY_RESTRICT workspace) {
   const hn::ScalableTag<float> d;
   const int N = static_cast<int>(hn::Lanes(d));
   const int m = c.rows, n = c.cols;
@@ -283,8 +363,10 @@ inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b, 
   const bool in_place = ReadAInPlace(d, ta, a, m);
   const size_t b_step_p = tb == Trans::kNo ? 1 : static_cast<size_t>(b.ld);
   const size_t b_step_j = tb == Trans::kNo ? static_cast<size_t>(b.ld) : 1;
+  HWY_ASSERT(epilogue.kind != Epilogue::kDescend || k <= kKc);
   const int kc_max = std::max(1, std::min(kKc, k));
   const int mc_tiles = std::max<int>(1, static_cast<int>(kMcBytes / (sizeof(float) * R * kc_max)));
+  float* const slabs = workspace + gemm::PanelFloats(m, k);
 
   // Row tile t covers rows [t * R, t * R + rows_t) and has vecs_t vectors; its packed panel
   // (rows_t rounded up to vectors) x k starts at workspace + t * R * k.
@@ -303,17 +385,20 @@ inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b, 
   }
 
   // Threads pay from about 2 MFLOP and when each gets at least two column tiles. The column
-  // tiles are cut into up to kChunks contiguous chunks that threads claim as they come.
-  constexpr int kChunks = 8;
+  // tiles are cut into up to gemm::kChunks contiguous chunks that threads claim as they come.
   const bool threaded = 2.0 * m * n * k > 2e6 && col_tiles >= 4;
-  const int chunks = threaded ? std::min(kChunks, col_tiles) : 1;
+  const int chunks = threaded ? std::min(gemm::kChunks, col_tiles) : 1;
   auto run_chunk = [&](int chunk) {
     const int jt_begin = static_cast<int>(static_cast<long>(col_tiles) * chunk / chunks);
     const int jt_end = static_cast<int>(static_cast<long>(col_tiles) * (chunk + 1) / chunks);
+    // Images are converted a slab of column tiles at a time into the chunk's own slab; a
+    // matrix B is read in place, the whole chunk at once.
+    const int group_tiles = images != nullptr ? kImageSlabTiles : jt_end - jt_begin;
+    float* const slab = slabs + chunk * gemm::ImageSlabFloats(k);
     TileArgs args;
-    args.b_step_p = b_step_p;
-    args.b_step_j = b_step_j;
     args.alpha = alpha;
+    args.eta = epilogue.eta;
+    args.decay = epilogue.decay;
     args.ldc = static_cast<size_t>(c.ld);
     // With k == 0 one empty block still applies beta and the epilogue.
     for (int k0 = 0; k0 == 0 || k0 < k; k0 += kc_max) {
@@ -322,21 +407,35 @@ inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b, 
       args.kc = kc;
       args.beta = first ? beta : 1.0f;
       args.read_c = !first || beta != 0.0f;
-      args.epilogue = last ? epilogue : Epilogue::kNone;
-      for (int t0 = 0; t0 < row_tiles; t0 += mc_tiles) {
-        const int t1 = std::min(row_tiles, t0 + mc_tiles);
-        for (int jt = jt_begin; jt < jt_end; ++jt) {
-          const int j0 = jt * kTileCols;
-          const int cols = std::min(kTileCols, n - j0);
-          args.b = b.data + j0 * b_step_j + k0 * b_step_p;
-          for (int t = t0; t < t1; ++t) {
-            const ATile tile = tile_of(t);
-            args.a = tile.a + static_cast<size_t>(k0) * tile.step;
-            args.a_step = tile.step;
-            args.bias = bias == nullptr ? nullptr : bias + t * R;
-            args.c = c.col(j0) + t * R;
-            args.rows = std::min(R, m - t * R);
-            RunTile(tile_vecs(t), cols, args);
+      args.epilogue = last ? epilogue.kind : Epilogue::kNone;
+      for (int g0 = jt_begin; g0 < jt_end; g0 += group_tiles) {
+        const int g1 = std::min(jt_end, g0 + group_tiles);
+        const int j0 = g0 * kTileCols;
+        const float* b_block = slab;
+        if (images != nullptr) {
+          const SlabSteps steps =
+              PackImageSlab(tb, *images, k0, kc, j0, std::min(n, g1 * kTileCols) - j0, slab);
+          args.b_step_p = steps.p;
+          args.b_step_j = steps.j;
+        } else {
+          b_block = b.data + j0 * b_step_j + k0 * b_step_p;
+          args.b_step_p = b_step_p;
+          args.b_step_j = b_step_j;
+        }
+        for (int t0 = 0; t0 < row_tiles; t0 += mc_tiles) {
+          const int t1 = std::min(row_tiles, t0 + mc_tiles);
+          for (int jt = g0; jt < g1; ++jt) {
+            const int cols = std::min(kTileCols, n - jt * kTileCols);
+            args.b = b_block + (jt - g0) * kTileCols * args.b_step_j;
+            for (int t = t0; t < t1; ++t) {
+              const ATile tile = tile_of(t);
+              args.a = tile.a + static_cast<size_t>(k0) * tile.step;
+              args.a_step = tile.step;
+              args.bias = epilogue.bias == nullptr ? nullptr : epilogue.bias + t * R;
+              args.c = c.col(jt * kTileCols) + t * R;
+              args.rows = std::min(R, m - t * R);
+              RunTile(tile_vecs(t), cols, args);
+            }
           }
         }
       }

@@ -11,15 +11,27 @@ namespace tinymlp {
 namespace HWY_NAMESPACE {
 
 // Dispatch targets must be plain functions taking pointers and sizes.
-void GemmTarget(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b, float beta, Mat c,
-                float* workspace) {
-  GemmDriver(ta, tb, alpha, a, b, beta, c, Epilogue::kNone, nullptr, workspace);
+// op(B) comes from `b`, or from `images` when that is not null.
+void GemmTarget(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b, const ImageBatch* images,
+                float beta, Mat c, float* workspace) {
+  GemmDriver(ta, tb, alpha, a, b, images, beta, c, EpilogueArgs(), workspace);
 }
 
-void GemmBiasTarget(Trans ta, Trans tb, ConstMat a, ConstMat b, const float* bias, bool relu, Mat c,
-                    float* workspace) {
-  GemmDriver(ta, tb, 1.0f, a, b, 0.0f, c, relu ? Epilogue::kBiasRelu : Epilogue::kBias, bias,
-             workspace);
+void GemmBiasTarget(Trans ta, Trans tb, ConstMat a, ConstMat b, const ImageBatch* images,
+                    const float* bias, bool relu, Mat c, float* workspace) {
+  EpilogueArgs epilogue;
+  epilogue.kind = relu ? Epilogue::kBiasRelu : Epilogue::kBias;
+  epilogue.bias = bias;
+  GemmDriver(ta, tb, 1.0f, a, b, images, 0.0f, c, epilogue, workspace);
+}
+
+void GemmDescendTarget(Trans ta, Trans tb, float eta, float decay, ConstMat a, ConstMat b,
+                       const ImageBatch* images, Mat c, float* workspace) {
+  EpilogueArgs epilogue;
+  epilogue.kind = Epilogue::kDescend;
+  epilogue.eta = eta;
+  epilogue.decay = decay;
+  GemmDriver(ta, tb, 1.0f, a, b, images, 0.0f, c, epilogue, workspace);
 }
 
 }  // namespace HWY_NAMESPACE
@@ -33,28 +45,51 @@ namespace tinymlp {
 
 HWY_EXPORT(GemmTarget);
 HWY_EXPORT(GemmBiasTarget);
+HWY_EXPORT(GemmDescendTarget);
 
-// PackA pads each row tile to whole vectors, so the panels hold at most (M + N - 1) x K floats.
-// The bound uses the widest vectors any target may have (SVE allows 2048 bits, N = 64), so one
-// workspace serves whichever target runs.
-size_t GemmWorkspaceFloats(int m, int k) {
-  constexpr size_t kMaxLanes = 2048 / 32;
-  return (static_cast<size_t>(m) + kMaxLanes) * static_cast<size_t>(k);
-}
+static_assert(gemm::kKc == kGemmDescendMaxK, "GemmDescend needs K in one block");
+
+// Sized for the widest vectors any target may have, so one workspace serves whichever runs.
+size_t GemmWorkspaceFloats(int m, int k) { return gemm::WorkspaceFloats(m, k); }
 
 void Gemm(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b, float beta, Mat c,
           float* workspace) {
-  HWY_DYNAMIC_DISPATCH(GemmTarget)(ta, tb, alpha, a, b, beta, c, workspace);
+  HWY_DYNAMIC_DISPATCH(GemmTarget)(ta, tb, alpha, a, b, nullptr, beta, c, workspace);
+}
+
+void Gemm(Trans ta, Trans tb, float alpha, ConstMat a, const ImageBatch& b, float beta, Mat c,
+          float* workspace) {
+  HWY_DYNAMIC_DISPATCH(GemmTarget)(ta, tb, alpha, a, ConstMat(), &b, beta, c, workspace);
 }
 
 void GemmBias(Trans ta, Trans tb, ConstMat a, ConstMat b, const float* bias, Mat c,
               float* workspace) {
-  HWY_DYNAMIC_DISPATCH(GemmBiasTarget)(ta, tb, a, b, bias, false, c, workspace);
+  HWY_DYNAMIC_DISPATCH(GemmBiasTarget)(ta, tb, a, b, nullptr, bias, false, c, workspace);
 }
 
 void GemmBiasRelu(Trans ta, Trans tb, ConstMat a, ConstMat b, const float* bias, Mat c,
                   float* workspace) {
-  HWY_DYNAMIC_DISPATCH(GemmBiasTarget)(ta, tb, a, b, bias, true, c, workspace);
+  HWY_DYNAMIC_DISPATCH(GemmBiasTarget)(ta, tb, a, b, nullptr, bias, true, c, workspace);
+}
+
+void GemmBias(Trans ta, Trans tb, ConstMat a, const ImageBatch& b, const float* bias, Mat c,
+              float* workspace) {
+  HWY_DYNAMIC_DISPATCH(GemmBiasTarget)(ta, tb, a, ConstMat(), &b, bias, false, c, workspace);
+}
+
+void GemmBiasRelu(Trans ta, Trans tb, ConstMat a, const ImageBatch& b, const float* bias, Mat c,
+                  float* workspace) {
+  HWY_DYNAMIC_DISPATCH(GemmBiasTarget)(ta, tb, a, ConstMat(), &b, bias, true, c, workspace);
+}
+
+void GemmDescend(Trans ta, Trans tb, float eta, float decay, ConstMat a, ConstMat b, Mat c,
+                 float* workspace) {
+  HWY_DYNAMIC_DISPATCH(GemmDescendTarget)(ta, tb, eta, decay, a, b, nullptr, c, workspace);
+}
+
+void GemmDescend(Trans ta, Trans tb, float eta, float decay, ConstMat a, const ImageBatch& b, Mat c,
+                 float* workspace) {
+  HWY_DYNAMIC_DISPATCH(GemmDescendTarget)(ta, tb, eta, decay, a, ConstMat(), &b, c, workspace);
 }
 
 }  // namespace tinymlp

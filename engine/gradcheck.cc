@@ -50,7 +50,7 @@ std::vector<GradCheckEntry> GradCheck(const Dataset& data, const GradCheckConfig
     return net.Forward(x, labels) / config.samples + config.lambda * net.WeightSquaredSum();
   };
   cost();
-  net.Backward(x, labels, config.lambda);
+  net.Backward(x, config.lambda);
 
   std::vector<GradCheckEntry> result;
   auto check = [&](const std::string& name, double* param, const double* grad) {

@@ -51,6 +51,29 @@ void GemmBias(Trans ta, Trans tb, ConstMat a, ConstMat b, const float* bias, Mat
 void GemmBiasRelu(Trans ta, Trans tb, ConstMat a, ConstMat b, const float* bias, Mat c,
                   float* workspace);
 
+// The same products with op(B) = X or Xᵀ for a batch of uint8 images (engine/image_batch.h):
+// the GEMM converts the block of X it is about to use into a small slab in cache, so the
+// normalized batch is never written to memory. The network's first layer uses them, forward
+// (W X, with bias and ReLU) and backward (G Xᵀ).
+void Gemm(Trans ta, Trans tb, float alpha, ConstMat a, const ImageBatch& b, float beta, Mat c,
+          float* workspace);
+void GemmBias(Trans ta, Trans tb, ConstMat a, const ImageBatch& b, const float* bias, Mat c,
+              float* workspace);
+void GemmBiasRelu(Trans ta, Trans tb, ConstMat a, const ImageBatch& b, const float* bias, Mat c,
+                  float* workspace);
+
+// One step of gradient descent fused into the product that gives the gradient:
+// C = C - eta * (op(A) op(B) + decay * C), for C = W, op(A) op(B) = G inᵀ and decay = 2 lambda.
+// C is read once and written once, and the gradient is never stored; it is rounded as the
+// separate steps round it (decay * C, + the product, then the step), so training gives the same
+// bits either way. K (op(A)'s columns, the batch) must be at most kGemmDescendMaxK: C holds W,
+// so there is nowhere to keep the partial sums of a second K block.
+constexpr int kGemmDescendMaxK = 384;
+void GemmDescend(Trans ta, Trans tb, float eta, float decay, ConstMat a, ConstMat b, Mat c,
+                 float* workspace);
+void GemmDescend(Trans ta, Trans tb, float eta, float decay, ConstMat a, const ImageBatch& b, Mat c,
+                 float* workspace);
+
 // ---- Element-wise and reductions ---------------------------------------------------------------
 void AddBias(const float* bias, Mat x);             // x(:, j) += bias           (bias: x.rows)
 void AddBiasRelu(const float* bias, Mat x);         // x(:, j) = max(0, x(:, j) + bias)
@@ -88,6 +111,28 @@ inline void GemmBiasRelu(Trans ta, Trans tb, MatView<const double> a, MatView<co
                          const double* bias, MatView<double> c, float* /*workspace*/) {
   GemmBias(ta, tb, a, b, bias, c, nullptr);
   reference::ReluForward(c);
+}
+inline void Gemm(Trans ta, Trans tb, double alpha, MatView<const double> a, const ImageBatch& b,
+                 double beta, MatView<double> c, float* /*workspace*/) {
+  reference::Gemm(ta, tb, alpha, a, b, beta, c);
+}
+inline void GemmBias(Trans ta, Trans tb, MatView<const double> a, const ImageBatch& b,
+                     const double* bias, MatView<double> c, float* /*workspace*/) {
+  reference::Gemm(ta, tb, 1.0, a, b, 0.0, c);
+  reference::AddBias(bias, c);
+}
+inline void GemmBiasRelu(Trans ta, Trans tb, MatView<const double> a, const ImageBatch& b,
+                         const double* bias, MatView<double> c, float* /*workspace*/) {
+  GemmBias(ta, tb, a, b, bias, c, nullptr);
+  reference::ReluForward(c);
+}
+inline void GemmDescend(Trans ta, Trans tb, double eta, double decay, MatView<const double> a,
+                        MatView<const double> b, MatView<double> c, float* /*workspace*/) {
+  reference::GemmDescend(ta, tb, eta, decay, a, b, c);
+}
+inline void GemmDescend(Trans ta, Trans tb, double eta, double decay, MatView<const double> a,
+                        const ImageBatch& b, MatView<double> c, float* /*workspace*/) {
+  reference::GemmDescend(ta, tb, eta, decay, a, b, c);
 }
 inline void AddBias(const double* bias, MatView<double> x) { reference::AddBias(bias, x); }
 inline void AddBiasRelu(const double* bias, MatView<double> x) {

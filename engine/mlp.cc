@@ -23,6 +23,16 @@ size_t GemmWorkspaceFor(const MlpShape& shape, int max_batch) {
   return floats;
 }
 
+// Calls f with the input's operand: the matrix, or the images.
+template <typename T, typename F>
+void WithOperand(const MlpInput<T>& x, const F& f) {
+  if (x.images != nullptr) {
+    f(*x.images);
+  } else {
+    f(x.mat);
+  }
+}
+
 }  // namespace
 
 int MlpShape::max_width() const {
@@ -144,18 +154,22 @@ void Mlp<T>::InitWeights(uint64_t seed, Init init, double sigma) {
 }
 
 template <typename T>
-double Mlp<T>::Forward(MatView<const T> x, const uint8_t* labels) {
-  batch_ = x.cols;
-  MatView<const T> in = x;
+double Mlp<T>::Forward(MlpInput<T> x, const uint8_t* labels) {
+  batch_ = x.cols();
+  MlpInput<T> in = x;
   double loss = 0;
   for (int l = 0; l < shape_.layers(); ++l) {
     MatView<T> out = acts_[l].cols_block(0, batch_);
     const MatView<const T> w = params_.w[l];
+    float* const ws = gemm_workspace_;
     if (l + 1 < shape_.layers()) {
       if (!shape_.has_bn(l)) {
-        GemmBiasRelu(Trans::kNo, Trans::kNo, w, in, params_.b[l], out, gemm_workspace_);
+        const T* b = params_.b[l];
+        WithOperand(
+            in, [&](const auto& op) { GemmBiasRelu(Trans::kNo, Trans::kNo, w, op, b, out, ws); });
       } else {
-        Gemm(Trans::kNo, Trans::kNo, T(1), w, in, T(0), out, gemm_workspace_);
+        WithOperand(
+            in, [&](const auto& op) { Gemm(Trans::kNo, Trans::kNo, T(1), w, op, T(0), out, ws); });
         if (training_) {
           BnScratch& bn = bn_[l];
           BatchNormForwardTrain(params_.gamma[l], params_.beta[l], bn_alpha_, !bn_started_, out,
@@ -169,14 +183,15 @@ double Mlp<T>::Forward(MatView<const T> x, const uint8_t* labels) {
       }
       if (training_ && shape_.dropout > 0) ApplyDropout(l, out);
     } else {
-      GemmBias(Trans::kNo, Trans::kNo, w, in, params_.b[l], out, gemm_workspace_);
+      const T* b = params_.b[l];
+      WithOperand(in, [&](const auto& op) { GemmBias(Trans::kNo, Trans::kNo, w, op, b, out, ws); });
       // With labels, the same pass leaves Backward's first gradient (P - Y) / B in grad_a_.
       const MatView<T> g(grad_a_.data, shape_.classes, batch_, grad_a_.ld);
       loss = labels == nullptr ? SoftmaxCrossEntropy(MatView<const T>(out), labels, out)
                                : SoftmaxCrossEntropyBackward(MatView<const T>(out), labels,
                                                              T(1) / batch_, out, g);
     }
-    in = out;
+    in = MatView<const T>(out);
   }
   if (training_ && shape_.batch_norm) bn_started_ = true;
   return loss;
@@ -198,26 +213,58 @@ void Mlp<T>::ApplyDropout(int l, MatView<T> h) {
 }
 
 template <typename T>
-void Mlp<T>::Backward(MatView<const T> x, const uint8_t* labels, T lambda) {
+void Mlp<T>::Backward(MlpInput<T> x, T lambda) {
+  BackwardPass(x, lambda, nullptr);
+}
+
+template <typename T>
+void Mlp<T>::BackwardSgdStep(MlpInput<T> x, T lambda, T eta) {
+  if (batch_ <= kGemmDescendMaxK) {
+    BackwardPass(x, lambda, &eta);
+    return;
+  }
+  // A batch too large for the fused step: the gradient, then the same step.
+  BackwardPass(x, lambda, nullptr);
+  for (size_t i = 0; i < grads_.flat_size; ++i) params_.flat[i] -= eta * grads_.flat[i];
+}
+
+template <typename T>
+void Mlp<T>::BackwardPass(MlpInput<T> x, T lambda, const T* eta) {
   const int L = shape_.layers();
+  float* const ws = gemm_workspace_;
+  // Gradient descent on a vector of parameters, for the SGD step.
+  auto descend = [&](T* p, const T* g, int n) {
+    for (int i = 0; i < n; ++i) p[i] -= *eta * g[i];
+  };
   // d(mean cross-entropy)/d(scores) = (P - Y) / B: Forward computed it with the softmax.
-  (void)labels;
   MatView<T> g(grad_a_.data, shape_.classes, batch_, grad_a_.ld);
   MatView<T> g_next(grad_b_.data, 0, batch_, grad_b_.ld);
   for (int l = L - 1; l >= 0; --l) {
-    const MatView<const T> in = l == 0 ? x : MatView<const T>(acts_[l - 1].cols_block(0, batch_));
-    // dW = G inᵀ + 2 lambda W; db = row sums of G.
-    MatView<T> dw = grads_.w[l];
+    const MlpInput<T> in = l == 0 ? x : MlpInput<T>(acts_[l - 1].cols_block(0, batch_));
+    const MatView<const T> gc = g;
     const MatView<T> w = params_.w[l];
-    for (int c = 0; c < w.cols; ++c)
-      for (int r = 0; r < w.rows; ++r) dw(r, c) = 2 * lambda * w(r, c);
-    Gemm(Trans::kNo, Trans::kYes, T(1), MatView<const T>(g), in, T(1), dw, gemm_workspace_);
-    if (grads_.b[l] != nullptr) RowSums(MatView<const T>(g), T(1), grads_.b[l]);
     if (l > 0) {
-      // G_prev = Wᵀ G, masked by the ReLU that produced in.
+      // G_prev = Wᵀ G, from W before this step changes it.
       g_next.rows = w.cols;
-      Gemm(Trans::kYes, Trans::kNo, T(1), MatView<const T>(w), MatView<const T>(g), T(0), g_next,
-           gemm_workspace_);
+      Gemm(Trans::kYes, Trans::kNo, T(1), MatView<const T>(w), gc, T(0), g_next, ws);
+    }
+    // dW = G inᵀ + 2 lambda W; db = row sums of G.
+    if (eta != nullptr) {
+      WithOperand(in, [&](const auto& op) {
+        GemmDescend(Trans::kNo, Trans::kYes, *eta, 2 * lambda, gc, op, w, ws);
+      });
+    } else {
+      MatView<T> dw = grads_.w[l];
+      for (int c = 0; c < w.cols; ++c)
+        for (int r = 0; r < w.rows; ++r) dw(r, c) = 2 * lambda * w(r, c);
+      WithOperand(
+          in, [&](const auto& op) { Gemm(Trans::kNo, Trans::kYes, T(1), gc, op, T(1), dw, ws); });
+    }
+    if (grads_.b[l] != nullptr) {
+      RowSums(gc, T(1), grads_.b[l]);
+      if (eta != nullptr) descend(params_.b[l], grads_.b[l], w.rows);
+    }
+    if (l > 0) {
       // Back through layer l-1's dropout, ReLU and batch norm, in reverse order. `in` is the
       // output after dropout: it is > 0 exactly where the ReLU passed and the unit was kept.
       if (shape_.dropout > 0) {
@@ -225,10 +272,14 @@ void Mlp<T>::Backward(MatView<const T> x, const uint8_t* labels, T lambda) {
         for (int j = 0; j < batch_; ++j)
           for (int i = 0; i < g_next.rows; ++i) g_next(i, j) *= mask(i, j);
       }
-      ReluBackward(in, g_next);
+      ReluBackward(in.mat, g_next);
       if (shape_.has_bn(l - 1)) {
         BatchNormBackward(params_.gamma[l - 1], MatView<const T>(bn_[l - 1].shat),
                           bn_[l - 1].inv_std, g_next, grads_.gamma[l - 1], grads_.beta[l - 1]);
+        if (eta != nullptr) {
+          descend(params_.gamma[l - 1], grads_.gamma[l - 1], g_next.rows);
+          descend(params_.beta[l - 1], grads_.beta[l - 1], g_next.rows);
+        }
       }
       std::swap(g, g_next);
     }

@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "engine/arena.h"
+#include "engine/image_batch.h"
 #include "engine/mat.h"
 
 namespace tinymlp {
@@ -70,6 +71,19 @@ struct MlpParams {
   static MlpParams Allocate(const MlpShape& shape, Arena& arena);
 };
 
+// What Forward and Backward read: a D x B matrix, or a batch of uint8 images that the first
+// layer's GEMMs normalize as they go (engine/image_batch.h), so no float copy is written.
+template <typename T>
+struct MlpInput {
+  template <typename U>
+  MlpInput(MatView<U> m) : mat(m) {}             // NOLINT: implicit, as callers pass either kind
+  MlpInput(const ImageBatch& b) : images(&b) {}  // NOLINT
+  int cols() const { return images != nullptr ? images->count : mat.cols; }
+
+  MatView<const T> mat;
+  const ImageBatch* images = nullptr;
+};
+
 template <typename T>
 class Mlp {
  public:
@@ -95,10 +109,15 @@ class Mlp {
 
   // Runs the network on x (D x B, B <= max_batch); probabilities() then holds the K x B output.
   // With labels, returns the cross-entropy summed over the B columns.
-  double Forward(MatView<const T> x, const uint8_t* labels);
-  // After Forward on the same x and labels: grads() = gradient of the cost
+  double Forward(MlpInput<T> x, const uint8_t* labels);
+  // After Forward on the same x with labels: grads() = gradient of the cost
   // mean cross-entropy + lambda * sum W^2 over the batch.
-  void Backward(MatView<const T> x, const uint8_t* labels, T lambda);
+  void Backward(MlpInput<T> x, T lambda);
+  // Backward and a plain gradient-descent step, p -= eta * gradient, in one pass. Each weight
+  // matrix is updated by the GEMM that computes its gradient, W = (1 - 2 eta lambda) W -
+  // eta G inᵀ, so dW is never written and W is read once per step instead of four times;
+  // grads() then holds only the bias, gamma and beta gradients.
+  void BackwardSgdStep(MlpInput<T> x, T lambda, T eta);
   // sum over layers of the squared Frobenius norm of W.
   double WeightSquaredSum() const;
 
@@ -110,6 +129,8 @@ class Mlp {
   MatView<T> probabilities() const { return acts_.back().cols_block(0, batch_); }
 
  private:
+  // Backward, and with eta the SGD step (see BackwardSgdStep).
+  void BackwardPass(MlpInput<T> x, T lambda, const T* eta);
   // h *= a fresh dropout mask for hidden layer l (stored for Backward).
   void ApplyDropout(int l, MatView<T> h);
 

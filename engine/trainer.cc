@@ -55,24 +55,31 @@ double Trainer::Step(float eta) {
   cursor_ += batch;
   uint8_t* labels = buffers_.labels;
   for (int j = 0; j < batch; ++j) labels[j] = train_.labels[index[j]];
-  const Mat x = buffers_.x.cols_block(0, batch);
+  // Without augmentation the first layer reads the uint8 images itself (engine/image_batch.h);
+  // with it, the transformed batch is written out first.
+  const ImageBatch images{train_.pixels.data(), index,     norm_.mean.data(),
+                          norm_.inv_std.data(), kImageDim, batch};
+  MlpInput<float> x = images;
   if (transforms_ != nullptr) {
+    const Mat augmented = buffers_.x.cols_block(0, batch);
     for (int j = 0; j < batch; ++j) transforms_[j] = RandomTransform(config_.augment, augment_rng_);
     GatherNormalizeAugment(train_.pixels.data(), index, norm_.mean.data(), norm_.inv_std.data(),
-                           transforms_, x);
-  } else {
-    GatherNormalize(train_.pixels.data(), index, norm_.mean.data(), norm_.inv_std.data(), x);
+                           transforms_, augmented);
+    x = augmented;
   }
 
   // Training mode (batch statistics, dropout) for this step only: evaluations in between use
   // the running averages and no dropout.
   net_.set_training(true);
   const double loss = net_.Forward(x, labels) / batch;
-  net_.Backward(x, labels, config_.lambda);
+  if (config_.optimizer.kind == OptimizerKind::kSgd) {
+    net_.BackwardSgdStep(x, config_.lambda, eta);  // the update fused into the backward GEMMs
+  } else {
+    net_.Backward(x, config_.lambda);
+    // One loop over the flat block of all parameters (W, b, gamma, beta) and their gradients.
+    optimizer_.Update(net_.params().flat, net_.grads().flat, eta);
+  }
   net_.set_training(false);
-
-  // One loop over the flat block of all parameters (W, b, gamma, beta) and their gradients.
-  optimizer_.Update(net_.params().flat, net_.grads().flat, eta);
   ++step_;
   return loss;
 }

@@ -156,6 +156,32 @@ TEST(FusedKernels, SoftmaxCrossEntropyBackwardMatchesReference) {
   });
 }
 
+TEST(FusedKernels, GemmDescendMatchesReference) {
+  // W -= eta (G inᵀ + decay W), the backward product with the SGD step in its epilogue, up to
+  // K = kGemmDescendMaxK (one K block).
+  ForEachTarget([] {
+    Rng rng(16);
+    for (int m : {1, 7, 17, 50})
+      for (int n : {1, 7, 33, 127})
+        for (int k : {1, 17, 100, kGemmDescendMaxK}) {
+          Buffer a(m, k, LdFor(m, (m + n) % 2), rng), b(n, k, n + 1, rng);
+          Buffer c(m, n, m + 2, rng);
+          std::vector<float> want_storage(c.storage);
+          const Mat want(want_storage.data(), m, n, c.view.ld);
+          auto workspace = hwy::AllocateAligned<float>(GemmWorkspaceFloats(m, k));
+          GemmDescend(Trans::kNo, Trans::kYes, 0.3f, 0.02f, a.view, b.view, c.view,
+                      workspace.get());
+          reference::GemmDescend(Trans::kNo, Trans::kYes, 0.3f, 0.02f, ConstMat(a.view),
+                                 ConstMat(b.view), want);
+          SCOPED_TRACE(::testing::Message() << "m=" << m << " n=" << n << " k=" << k);
+          for (int j = 0; j < n; ++j)
+            for (int i = 0; i < m; ++i)
+              ASSERT_NEAR(c.view(i, j), want(i, j), 1e-6 * k) << "at (" << i << ", " << j << ")";
+          ASSERT_TRUE(c.PaddingIntact()) << "wrote outside C";
+        }
+  });
+}
+
 TEST(FusedKernels, GemmResultDoesNotDependOnThreadCount) {
   // Every element of C is summed by one thread in the same order whatever the thread count.
   Rng rng(14);

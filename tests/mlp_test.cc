@@ -3,7 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <vector>
+
 #include "engine/gradcheck.h"
+#include "engine/kernels.h"
 #include "engine/trainer.h"
 
 namespace tinymlp {
@@ -90,6 +94,83 @@ TEST(Mlp, SameSeedSameWeights) {
       first = weights;
     else
       EXPECT_EQ(weights, first);
+  }
+}
+
+// Two networks with the same weights, and a batch given both as images and written out.
+struct TwinNets {
+  Dataset data = RandomDataset(60, 9);
+  Normalization norm = Normalization::FromData(data);
+  std::vector<int32_t> index{5, 17, 5, 42, 0, 59, 33, 8, 21, 12, 40};  // repeats, as epochs do
+  std::vector<uint8_t> labels;
+  MlpShape shape;
+  Arena arena;
+  Mlp<float> a, b;
+  std::vector<float> x_storage;
+  Mat x;
+
+  explicit TwinNets(const MlpShape& s)
+      : shape(s),
+        arena(2 * Mlp<float>::ArenaBytes(s, 11)),
+        a(s, 11, arena),
+        b(s, 11, arena),
+        x_storage(static_cast<size_t>(kImageDim) * index.size()),
+        x(x_storage.data(), kImageDim, static_cast<int>(index.size())) {
+    a.InitWeights(3);
+    b.InitWeights(3);
+    for (int32_t i : index) labels.push_back(data.labels[i]);
+    GatherNormalize(data.pixels.data(), index.data(), norm.mean.data(), norm.inv_std.data(), x);
+  }
+  ImageBatch images() const {
+    return {data.pixels.data(),  index.data(), norm.mean.data(),
+            norm.inv_std.data(), kImageDim,    static_cast<int>(index.size())};
+  }
+};
+
+TEST(Mlp, ImagesAndGatheredBatchGiveTheSameBits) {
+  MlpShape shape;
+  shape.hidden = {20};
+  TwinNets nets(shape);
+  nets.a.set_training(true);
+  nets.b.set_training(true);
+  EXPECT_EQ(nets.a.Forward(nets.images(), nets.labels.data()),
+            nets.b.Forward(nets.x, nets.labels.data()));
+  const Mat pa = nets.a.probabilities(), pb = nets.b.probabilities();
+  for (int j = 0; j < pa.cols; ++j)
+    for (int i = 0; i < pa.rows; ++i) ASSERT_EQ(pa(i, j), pb(i, j));
+  nets.a.Backward(nets.images(), 0.01f);
+  nets.b.Backward(nets.x, 0.01f);
+  const MlpParams<float>& ga = nets.a.grads();
+  EXPECT_EQ(std::vector<float>(ga.flat, ga.flat + ga.flat_size),
+            std::vector<float>(nets.b.grads().flat, nets.b.grads().flat + ga.flat_size));
+}
+
+TEST(Mlp, FusedSgdStepMatchesBackwardThenUpdate) {
+  // Every parameter kind: plain layers, batch norm (gamma, beta, no hidden bias), dropout.
+  for (bool batch_norm : {false, true}) {
+    MlpShape shape;
+    shape.hidden = {20, 9};
+    shape.batch_norm = batch_norm;
+    shape.dropout = batch_norm ? 0.0f : 0.2f;
+    TwinNets nets(shape);
+    const float eta = 0.05f, lambda = 0.02f;
+    for (Mlp<float>* net : {&nets.a, &nets.b}) {
+      net->set_training(true);
+      net->Forward(nets.images(), nets.labels.data());
+    }
+    nets.a.BackwardSgdStep(nets.images(), lambda, eta);
+    nets.b.Backward(nets.images(), lambda);
+    MlpParams<float>& p = nets.b.params();
+    const MlpParams<float>& g = nets.b.grads();
+    for (size_t i = 0; i < p.flat_size; ++i) p.flat[i] -= eta * g.flat[i];
+    const MlpParams<float>& fused = nets.a.params();
+    SCOPED_TRACE(batch_norm ? "batch norm" : "dropout");
+    double largest_change = 0;
+    for (size_t i = 0; i < p.flat_size; ++i) {
+      ASSERT_NEAR(fused.flat[i], p.flat[i], 1e-6 * (1 + std::abs(p.flat[i]))) << "parameter " << i;
+      largest_change = std::max(largest_change, double(std::abs(eta * g.flat[i])));
+    }
+    EXPECT_GT(largest_change, 1e-3) << "the step must move the parameters for this to mean much";
   }
 }
 
