@@ -1,7 +1,8 @@
 // CIFAR-10 in its official binary layout: each record is 1 label byte (0-9) then 3072 pixel
 // bytes (1024 red, 1024 green, 1024 blue, each plane row-major 32x32). Images stay uint8 in
 // memory (150 MB for all 60,000 as float would be 737 MB); mini-batches are normalized on the
-// fly (GatherNormalize) with the per-dimension mean and standard deviation of the training split.
+// fly (ImageBatch, GatherNormalize) with the per-dimension mean and standard deviation of the
+// training split.
 #pragma once
 
 #include <array>

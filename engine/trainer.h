@@ -2,11 +2,12 @@
 // loss, cost and accuracy over a whole data set, and the metrics recorded along the way.
 //
 // Set-up (Trainer's constructor) takes every buffer a step needs from the arena: the shuffled
-// index, the normalized mini-batch, the network's own buffers. A step then gathers and
-// normalizes the batch from uint8 pixels (mirrored and shifted per image with augmentation,
-// engine/augment.h), runs forward and backward in training mode (batch statistics, dropout), and
-// updates every parameter with the optimizer (engine/optimizer.h, state in the arena),
-// allocating nothing.
+// index, the network's own buffers, and the augmented mini-batch. A step hands the network the
+// batch as uint8 images (engine/image_batch.h; normalized inside the first layer's GEMMs), or,
+// with augmentation, gathers the mirrored and shifted images into floats first
+// (engine/augment.h); it runs forward and backward in training mode (batch statistics, dropout)
+// and updates every parameter: plain SGD inside the backward GEMMs (Mlp::BackwardSgdStep), the
+// other optimizers after it (engine/optimizer.h, state in the arena). It allocates nothing.
 #pragma once
 
 #include <cstdint>
@@ -79,7 +80,7 @@ class Trainer {
   const Normalization& norm_;
   Mlp<float> net_;
   int32_t* order_;        // train.count(): the current epoch's permutation
-  BatchBuffers buffers_;  // max(batch, kEvalChunk) columns: the normalized mini-batch
+  BatchBuffers buffers_;  // max(batch, kEvalChunk) columns; x holds the batch with augmentation
   Optimizer optimizer_;   // its state (velocity, moments) is in the arena
   ImageTransform* transforms_ = nullptr;  // batch: this step's augmentation, with augment on
   Rng rng_;

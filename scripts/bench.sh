@@ -37,6 +37,17 @@ awk '$1 ~ /_median$/ && $1 ~ /^(gemm|openblas)\// {
              printf "%-40s %8.1f  x%.2f\n", rows[i], val[i], (k[i] in blas) ? val[i] / blas[k[i]] : 0 }' \
   "$out/kernels.txt"
 
+# The first layer read straight from uint8 images against gathering the batch first.
+echo "bench.sh: first layer (forward + backward with the SGD step), images in the GEMM vs gathered"
+awk '$1 ~ /_median$/ && $1 ~ /^first_layer\// {
+       split($1, f, "/"); g = $NF; sub(/GFLOPS=/, "", g); sub(/\/s$/, "", g)
+       key = f[3] "/" f[4]; v[f[2] "/" key] = g; keys[key] = 1
+     }
+     END { for (key in keys) if (("images_in_gemm/" key) in v && ("gather_then_gemm/" key) in v)
+             printf "%-24s images %7.1f  gathered %7.1f GFLOP/s  x%.2f\n", key,
+                    v["images_in_gemm/" key], v["gather_then_gemm/" key],
+                    v["images_in_gemm/" key] / v["gather_then_gemm/" key] }' "$out/kernels.txt"
+
 if [[ -z ${CIFAR10_DIR:-} ]]; then
   echo "bench.sh: CIFAR10_DIR is not set: skipping bench-train and the training run"
   exit 0

@@ -3,6 +3,9 @@
 // scalar reference beside them in the same run. A benchmark, not a test: nothing here asserts
 // a time. Benchmark names read kernel/shape/target/threads, e.g. gemm/NN_50x3072*3072x100/AVX3/t2.
 //
+// first_layer/...: the network's first layer (forward, then backward with the SGD step) read
+// straight from uint8 images, against gathering the batch into floats first.
+//
 // Shapes: the products of a training step (hidden width 50, batch 100, D = 3072, K = 10) in
 // the forms the network calls them, and square 256 ... 2048. For OpenBLAS at its best, run with
 // OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (see docs/benchmarks.md); the core it picked is
@@ -11,6 +14,7 @@
 #include <hwy/aligned_allocator.h>
 #include <hwy/targets.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -119,6 +123,39 @@ void BM_OpenBlas(benchmark::State& state, GemmShape s, int threads) {
 }
 #endif
 
+// The first layer of a training step, forward (H = relu(W1 X + b)) and backward with the SGD
+// step (W1 -= eta (G Xᵀ + 2 lambda W1)), on a fresh random batch of a 49k-image uint8 data set
+// every iteration: with the GEMM reading the images itself (ImageBatch), or with the batch
+// gathered into a float matrix first (GatherNormalize), the unfused way, in the same run.
+void BM_FirstLayer(benchmark::State& state, bool images_in_gemm, int threads) {
+  Forced forced(0, threads);
+  constexpr int kCount = 49000, kDim = 3072, kBatch = 100, kHidden = 50;
+  std::vector<uint8_t> pixels(static_cast<size_t>(kCount) * kDim);
+  Rng rng(7);
+  for (uint8_t& p : pixels) p = static_cast<uint8_t>(rng.Below(256));
+  std::vector<float> mean(kDim, 120.0f), inv_std(kDim, 1 / 64.0f), bias(kHidden, 0.0f);
+  std::vector<int32_t> index(kBatch);
+  BenchMat w(kHidden, kDim, 1), g(kHidden, kBatch, 2), h(kHidden, kBatch, 3), x(kDim, kBatch, 4);
+  for (size_t i = 0; i < w.view.size(); ++i) w.view.data[i] *= 0.01f;  // keep W1 bounded
+  auto workspace = hwy::AllocateAligned<float>(
+      std::max(GemmWorkspaceFloats(kHidden, kDim), GemmWorkspaceFloats(kHidden, kBatch)));
+  for (auto _ : state) {
+    for (int32_t& i : index) i = static_cast<int32_t>(rng.Below(kCount));
+    const ImageBatch batch{pixels.data(), index.data(), mean.data(), inv_std.data(), kDim, kBatch};
+    if (images_in_gemm) {
+      GemmBiasRelu(Trans::kNo, Trans::kNo, w.view, batch, bias.data(), h.view, workspace.get());
+      GemmDescend(Trans::kNo, Trans::kYes, 1e-3f, 2e-3f, g.view, batch, w.view, workspace.get());
+    } else {
+      GatherNormalize(pixels.data(), index.data(), mean.data(), inv_std.data(), x.view);
+      GemmBiasRelu(Trans::kNo, Trans::kNo, w.view, x.view, bias.data(), h.view, workspace.get());
+      GemmDescend(Trans::kNo, Trans::kYes, 1e-3f, 2e-3f, g.view, x.view, w.view, workspace.get());
+    }
+    benchmark::ClobberMemory();
+  }
+  state.counters["GFLOPS"] = benchmark::Counter(2 * 2e-9 * kHidden * kDim * kBatch,
+                                                benchmark::Counter::kIsIterationInvariantRate);
+}
+
 // Element-wise kernels at the training step's sizes: GB/s counts bytes read plus written.
 void BM_Relu(benchmark::State& state, int rows, int cols, int64_t target) {
   Forced forced(target, 1);
@@ -171,6 +208,16 @@ void RegisterAll() {
     if (s.training || s.m <= 256) {
       const std::string name = std::string("reference/") + s.name + "/scalar/t1";
       benchmark::RegisterBenchmark(name.c_str(), BM_GemmReference, s)->UseRealTime();
+    }
+  }
+  const std::string best = hwy::TargetName(DispatchedTarget());
+  for (int threads : thread_counts) {
+    for (bool images_in_gemm : {true, false}) {
+      const std::string name = std::string("first_layer/") +
+                               (images_in_gemm ? "images_in_gemm/" : "gather_then_gemm/") + best +
+                               "/t" + std::to_string(threads);
+      benchmark::RegisterBenchmark(name.c_str(), BM_FirstLayer, images_in_gemm, threads)
+          ->UseRealTime();
     }
   }
   for (int64_t target : targets) {
