@@ -2,7 +2,6 @@
 // code (2 usage, 1 data) and one line on stderr naming the flag or file. None reads the data set
 // (flags are checked first), so these need no CIFAR-10.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <cstdio>
 #include <string>
@@ -10,32 +9,24 @@
 
 #include "engine/model_file.h"
 #include "platform/files.h"
+#include "tests/test_util.h"
 
 namespace tinymlp {
 namespace {
 
 struct Result {
   int code = -1;
-  std::string output;  // stdout and stderr
+  std::string output;  // stdout, then stderr
 };
 
-Result RunTinymlp(const std::string& args) {
-  const std::string emulator = TINYMLP_EMULATOR;
-  const std::string command =
-      (emulator.empty() ? "" : emulator + " ") + TINYMLP_BINARY + " " + args + " 2>&1";
-  Result r;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return r;
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) r.output.append(buffer, n);
-  const int status = pclose(pipe);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+// The checks below look at everything the command printed, whichever stream it went to.
+Result RunCli(const std::string& args) {
+  const testing::RunOutput r = testing::RunTinymlp(args);
+  return {r.exit_code, r.out + r.err};
 }
 
 void ExpectUsageError(const std::string& flags, const std::string& names) {
-  const Result r = RunTinymlp("train --data /nonexistent/cifar --out '' " + flags);
+  const Result r = RunCli("train --data /nonexistent/cifar --out '' " + flags);
   EXPECT_EQ(r.code, 2) << flags << ": " << r.output;
   EXPECT_NE(r.output.find("error: " + names), std::string::npos) << flags << ": " << r.output;
   EXPECT_EQ(r.output.find('\n'), r.output.size() - 1) << "not one line: " << r.output;
@@ -66,7 +57,7 @@ TEST(DeepCli, BadOptimizerScheduleInit) {
 }
 
 TEST(DeepCli, GradcheckRejectsBadHidden) {
-  const Result r = RunTinymlp("gradcheck --hidden 50,,20 --batch-norm");
+  const Result r = RunCli("gradcheck --hidden 50,,20 --batch-norm");
   EXPECT_EQ(r.code, 2) << r.output;
   EXPECT_NE(r.output.find("--hidden"), std::string::npos) << r.output;
 }
@@ -74,7 +65,7 @@ TEST(DeepCli, GradcheckRejectsBadHidden) {
 // The command prints one line per parameter (W, gamma, beta per hidden layer; W, b last) and
 // the largest relative error, below 1e-6 for a 4-layer batch-norm network.
 TEST(DeepCli, GradcheckFourLayerBatchNorm) {
-  const Result r = RunTinymlp("gradcheck --hidden 10,8,6 --batch-norm --lambda 0.01");
+  const Result r = RunCli("gradcheck --hidden 10,8,6 --batch-norm --lambda 0.01");
   ASSERT_EQ(r.code, 0) << r.output;
   for (const char* name : {"W1 ", "gamma1 ", "beta1 ", "gamma3 ", "beta3 ", "W4 ", "b4 "}) {
     EXPECT_NE(r.output.find(name), std::string::npos) << name << " missing: " << r.output;
@@ -97,7 +88,7 @@ TEST(DeepCli, ModelWithMissingBatchNormSection) {
   bytes[4 * 6] = 1;  // flags word after magic, version, D, K, h, one width
   const std::string path = ::testing::TempDir() + "/deep_cli_missing_bn.tmlp";
   WriteFileAtomic(path, bytes.data(), bytes.size());
-  const Result r = RunTinymlp("eval --model " + path + " --data /nonexistent/cifar");
+  const Result r = RunCli("eval --model " + path + " --data /nonexistent/cifar");
   EXPECT_EQ(r.code, 1) << r.output;
   EXPECT_NE(r.output.find(path), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("batch-norm section"), std::string::npos) << r.output;

@@ -19,6 +19,7 @@
 
 #include "apps/experiments/search_results.h"
 #include "engine/rng.h"
+#include "tests/test_util.h"
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
@@ -44,15 +45,9 @@ void WriteText(const std::string& path, const std::string& text) {
   std::ofstream(path, std::ios::binary) << text;
 }
 
-std::string Command(const std::string& args) {
-  std::string emulator = TINYMLP_EMULATOR;
-  return (emulator.empty() ? "" : emulator + " ") + TINYMLP_BINARY + " " + args;
-}
-
-struct Outcome {
-  int exit_code = -1;
-  std::string out, err;
-};
+using testing::RunOutput;
+using testing::RunTinymlp;
+using testing::TinymlpCommand;
 
 class ExperimentsCli : public ::testing::Test {
  protected:
@@ -81,19 +76,9 @@ class ExperimentsCli : public ::testing::Test {
   }
   static void TearDownTestSuite() { std::system(("rm -rf " + dir_).c_str()); }
 
-  static Outcome Run(const std::string& args) {
-    const std::string out = dir_ + "/stdout.txt", err = dir_ + "/stderr.txt";
-    const int status = std::system((Command(args) + " >" + out + " 2>" + err).c_str());
-    Outcome o;
-    o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    o.out = ReadText(out);
-    o.err = ReadText(err);
-    return o;
-  }
-
   // Expects exit `code` with exactly one stderr line that mentions `what`.
   static void ExpectError(const std::string& args, int code, const std::string& what) {
-    const Outcome o = Run(args);
+    const RunOutput o = RunTinymlp(args);
     EXPECT_EQ(o.exit_code, code) << args << "\n" << o.err;
     EXPECT_NE(o.err.find(what), std::string::npos) << args << "\n" << o.err;
     EXPECT_EQ(std::count(o.err.begin(), o.err.end(), '\n'), 1) << args << "\n" << o.err;
@@ -117,12 +102,12 @@ bool PngSize(const std::string& path, int* w, int* h) {
 
 TEST_F(ExperimentsCli, TrainPlotsAndPlotDrawTheSameCharts) {
   const std::string run = dir_ + "/run";
-  const Outcome t =
-      Run("train --data " + dir_ + " --hidden 10 --n-s 20 --lambda 0.01 --threads 1 " + "--out " +
-          run + " --plots");
+  const RunOutput t =
+      RunTinymlp("train --data " + dir_ + " --hidden 10 --n-s 20 --lambda 0.01 --threads 1 " +
+                 "--out " + run + " --plots");
   ASSERT_EQ(t.exit_code, 0) << t.err;
-  const Outcome p =
-      Run("plot --metrics " + run + "/metrics.csv --out " + dir_ + "/replot --title lambda=0.01");
+  const RunOutput p = RunTinymlp("plot --metrics " + run + "/metrics.csv --out " + dir_ +
+                                 "/replot --title lambda=0.01");
   ASSERT_EQ(p.exit_code, 0) << p.err;
   for (const char* name : {"cost.png", "loss.png", "accuracy.png", "eta.png"}) {
     int w = 0, h = 0;
@@ -132,7 +117,8 @@ TEST_F(ExperimentsCli, TrainPlotsAndPlotDrawTheSameCharts) {
     // Same metrics, same title: the same picture, byte for byte.
     EXPECT_EQ(ReadText(run + "/" + name), ReadText(dir_ + "/replot/" + name)) << name;
   }
-  const Outcome wt = Run("weights --model " + run + "/model.tmlp --out " + dir_ + "/w.png");
+  const RunOutput wt =
+      RunTinymlp("weights --model " + run + "/model.tmlp --out " + dir_ + "/w.png");
   ASSERT_EQ(wt.exit_code, 0) << wt.err;
   int w = 0, h = 0;
   ASSERT_TRUE(PngSize(dir_ + "/w.png", &w, &h));
@@ -198,7 +184,7 @@ TEST_F(ExperimentsCli, KilledSearchKeepsItsRunsAndResumes) {
   const pid_t pid = fork();
   ASSERT_GE(pid, 0);
   if (pid == 0) {
-    const std::string cmd = "exec " + Command(args + results) + " >/dev/null 2>&1";
+    const std::string cmd = "exec " + TinymlpCommand(args + results) + " >/dev/null 2>&1";
     execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
@@ -226,7 +212,7 @@ TEST_F(ExperimentsCli, KilledSearchKeepsItsRunsAndResumes) {
   ASSERT_GE(kept.size(), 1u);
   ASSERT_LT(kept.size(), 4u) << "the search finished before the kill; nothing was interrupted";
 
-  const Outcome resumed = Run(args + results);
+  const RunOutput resumed = RunTinymlp(args + results);
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
   EXPECT_NE(resumed.err.find(std::to_string(kept.size()) + " of 4 settings already in"),
             std::string::npos)
@@ -240,12 +226,12 @@ TEST_F(ExperimentsCli, KilledSearchKeepsItsRunsAndResumes) {
   EXPECT_NE(resumed.out.find("best_lambda="), std::string::npos) << resumed.out;
 
   // An uninterrupted search, two networks at a time, gives the same numbers for every setting.
-  const Outcome fresh = Run(args + dir_ + "/fresh.csv --jobs 2");
+  const RunOutput fresh = RunTinymlp(args + dir_ + "/fresh.csv --jobs 2");
   ASSERT_EQ(fresh.exit_code, 0) << fresh.err;
   EXPECT_EQ(RowsWithoutTime(results), RowsWithoutTime(dir_ + "/fresh.csv"));
 
   // A third run has nothing left to do.
-  const Outcome again = Run(args + results);
+  const RunOutput again = RunTinymlp(args + results);
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_NE(again.out.find("0 runs trained, 4 found"), std::string::npos) << again.out;
   EXPECT_EQ(ReadText(results), final_text);
@@ -260,13 +246,13 @@ TEST_F(ExperimentsCli, SearchTellsNetworkSettingsApart) {
                            " --split 10k --lambda-log-min -3 --lambda-log-max -2 --count 2 --grid "
                            "--cycles 1 --n-s 40 --hidden 10,10 --threads 1 --results " +
                            results;
-  const Outcome plain = Run(args);
+  const RunOutput plain = RunTinymlp(args);
   ASSERT_EQ(plain.exit_code, 0) << plain.err;
   EXPECT_NE(plain.out.find("2 runs trained, 0 found"), std::string::npos) << plain.out;
-  const Outcome bn = Run(args + " --batch-norm");
+  const RunOutput bn = RunTinymlp(args + " --batch-norm");
   ASSERT_EQ(bn.exit_code, 0) << bn.err;
   EXPECT_NE(bn.out.find("2 runs trained, 0 found"), std::string::npos) << bn.out;
-  const Outcome sigma = Run(args + " --batch-norm --init normal --init-sigma 0.001");
+  const RunOutput sigma = RunTinymlp(args + " --batch-norm --init normal --init-sigma 0.001");
   ASSERT_EQ(sigma.exit_code, 0) << sigma.err;
   EXPECT_NE(sigma.out.find("2 runs trained, 0 found"), std::string::npos) << sigma.out;
   const std::vector<SearchRow> rows = ParseSearchResults(ReadText(results), results);
@@ -278,7 +264,7 @@ TEST_F(ExperimentsCli, SearchTellsNetworkSettingsApart) {
   }
   EXPECT_EQ(bn_rows, 4);
   EXPECT_EQ(normal_rows, 2);
-  const Outcome bn_again = Run(args + " --batch-norm");
+  const RunOutput bn_again = RunTinymlp(args + " --batch-norm");
   ASSERT_EQ(bn_again.exit_code, 0) << bn_again.err;
   EXPECT_NE(bn_again.out.find("0 runs trained, 2 found"), std::string::npos) << bn_again.out;
 
@@ -297,11 +283,11 @@ TEST_F(ExperimentsCli, SearchTellsNetworkSettingsApart) {
   const std::string old_file = dir_ + "/old_search.csv";
   WriteText(old_file, old_text);
   const std::string old_args = args.substr(0, args.size() - results.size()) + old_file;
-  const Outcome resumed = Run(old_args);
+  const RunOutput resumed = RunTinymlp(old_args);
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
   EXPECT_NE(resumed.out.find("0 runs trained, 2 found"), std::string::npos) << resumed.out;
   EXPECT_EQ(ReadText(old_file), old_text);  // nothing trained, nothing rewritten
-  const Outcome upgraded = Run(old_args + " --batch-norm");
+  const RunOutput upgraded = RunTinymlp(old_args + " --batch-norm");
   ASSERT_EQ(upgraded.exit_code, 0) << upgraded.err;
   EXPECT_NE(upgraded.out.find("2 runs trained, 0 found"), std::string::npos) << upgraded.out;
   const std::string new_text = ReadText(old_file);

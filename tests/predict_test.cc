@@ -6,7 +6,6 @@
 // stb_image_write.
 #include <gtest/gtest.h>
 #include <stdlib.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -26,6 +25,7 @@
 #include "engine/kernels.h"
 #include "engine/mlp.h"
 #include "engine/model_file.h"
+#include "tests/test_util.h"
 
 #define STB_IMAGE_WRITE_IMPLEMENTATION
 #include <stb_image_write.h>
@@ -36,20 +36,13 @@ namespace {
 const char* const kNames[kClasses] = {"airplane", "automobile", "bird",  "cat",  "deer",
                                       "dog",      "frog",       "horse", "ship", "truck"};
 
-struct RunResult {
-  int exit_code = -1;  // -1 when the process did not exit normally (a crash)
-  std::string out, err;
-};
+using testing::RunOutput;
+using testing::RunTinymlp;
+using testing::WriteBytes;
 
 std::string ReadText(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-void WriteBytes(const std::string& path, const std::vector<uint8_t>& bytes) {
-  std::ofstream out(path, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(bytes.data()),
-            static_cast<std::streamsize>(bytes.size()));
 }
 
 std::vector<std::string> Lines(const std::string& text) {
@@ -59,7 +52,7 @@ std::vector<std::string> Lines(const std::string& text) {
   return lines;
 }
 
-// A fresh directory with a random 3072-8-10 model and a helper to run the binary.
+// A fresh directory with a random 3072-8-10 model.
 class PredictTest : public ::testing::Test {
  protected:
   static constexpr int kHidden = 8;
@@ -87,20 +80,8 @@ class PredictTest : public ::testing::Test {
     if (!dir_.empty()) std::system(("rm -rf '" + dir_ + "'").c_str());
   }
 
-  RunResult Run(const std::string& args) {
-    const std::string out = dir_ + "/stdout", err = dir_ + "/stderr";
-    const std::string command = std::string(TINYMLP_EMULATOR) + " '" + TINYMLP_BINARY + "' " +
-                                args + " >'" + out + "' 2>'" + err + "'";
-    const int status = std::system(command.c_str());
-    RunResult r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = ReadText(out);
-    r.err = ReadText(err);
-    return r;
-  }
-
   // Expects a failure with exit code `code` and one stderr line holding every one of `words`.
-  void ExpectOneLineError(const RunResult& r, int code, const std::vector<std::string>& words) {
+  void ExpectOneLineError(const RunOutput& r, int code, const std::vector<std::string>& words) {
     EXPECT_EQ(r.exit_code, code) << r.err;
     ASSERT_FALSE(r.err.empty());
     EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << "not one line: " << r.err;
@@ -154,7 +135,8 @@ TEST_F(PredictTest, PngGivesTheEnginesClassesAndProbabilities) {
   const std::string a = WritePng("a.png", first, 32, 32), b = WritePng("b.png", second, 32, 32);
   const std::vector<float> p = Probabilities(pixels, 2);
 
-  const RunResult r = Run("predict --model '" + model_path_ + "' --top 10 '" + a + "' '" + b + "'");
+  const RunOutput r =
+      RunTinymlp("predict --model '" + model_path_ + "' --top 10 '" + a + "' '" + b + "'");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::vector<std::string> lines = Lines(r.out);
   ASSERT_EQ(lines.size(), 2u) << r.out;
@@ -189,7 +171,7 @@ TEST_F(PredictTest, JpegIsAccepted) {
     for (int c = 0; c < 3; ++c) rgb[q * 3 + c] = planar[c * 1024 + q];
   const std::string path = dir_ + "/photo.jpg";
   ASSERT_NE(stbi_write_jpg(path.c_str(), 32, 32, 3, rgb.data(), 95), 0);
-  const RunResult r = Run("predict --model '" + model_path_ + "' --top 2 '" + path + "'");
+  const RunOutput r = RunTinymlp("predict --model '" + model_path_ + "' --top 2 '" + path + "'");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   ASSERT_EQ(Lines(r.out).size(), 1u) << r.out;
   EXPECT_EQ(r.out.rfind(path + ": ", 0), 0u) << r.out;
@@ -215,7 +197,7 @@ TEST_F(PredictTest, BatchFileEndsWithItsAccuracy) {
   }
   const std::string path = dir_ + "/batch.bin";
   WriteBytes(path, bytes);
-  const RunResult r = Run("predict --model '" + model_path_ + "' '" + path + "'");
+  const RunOutput r = RunTinymlp("predict --model '" + model_path_ + "' '" + path + "'");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::vector<std::string> lines = Lines(r.out);
   ASSERT_FALSE(lines.empty());
@@ -223,7 +205,7 @@ TEST_F(PredictTest, BatchFileEndsWithItsAccuracy) {
   std::snprintf(expected, sizeof(expected), "accuracy=%.4f", static_cast<double>(correct) / kCount);
   EXPECT_EQ(lines.back(), expected) << r.out;
 
-  const RunResult json = Run("predict --json --model '" + model_path_ + "' '" + path + "'");
+  const RunOutput json = RunTinymlp("predict --json --model '" + model_path_ + "' '" + path + "'");
   ASSERT_EQ(json.exit_code, 0) << json.err;
   EXPECT_EQ(Lines(json.out).size(), 1u);
   EXPECT_EQ(json.out.front(), '{');
@@ -234,7 +216,7 @@ TEST_F(PredictTest, BatchFileEndsWithItsAccuracy) {
 TEST_F(PredictTest, NonImageIsAOneLineDataError) {
   const std::string path = dir_ + "/notes.txt";
   WriteBytes(path, std::vector<uint8_t>(100, 'x'));
-  ExpectOneLineError(Run("predict --model '" + model_path_ + "' '" + path + "'"), 1,
+  ExpectOneLineError(RunTinymlp("predict --model '" + model_path_ + "' '" + path + "'"), 1,
                      {path, "neither a PNG/JPEG image nor a CIFAR-10 batch file"});
 }
 
@@ -245,13 +227,13 @@ TEST_F(PredictTest, CorruptPngIsAOneLineDataError) {
   bytes.assign(text.begin(), text.begin() + text.size() / 2);  // header intact, data cut
   const std::string path = dir_ + "/cut.png";
   WriteBytes(path, bytes);
-  ExpectOneLineError(Run("predict --model '" + model_path_ + "' '" + path + "'"), 1, {path});
+  ExpectOneLineError(RunTinymlp("predict --model '" + model_path_ + "' '" + path + "'"), 1, {path});
 }
 
 TEST_F(PredictTest, WrongSizeImageIsAOneLineDataError) {
   // 64 x 48 x 3 bytes = exactly three 32 x 32 images of pixels.
   const std::string path = WritePng("big.png", RandomPixels(3, 5), 64, 48);
-  ExpectOneLineError(Run("predict --model '" + model_path_ + "' '" + path + "'"), 1,
+  ExpectOneLineError(RunTinymlp("predict --model '" + model_path_ + "' '" + path + "'"), 1,
                      {path, "64x48", "32x32"});
 }
 
@@ -262,7 +244,7 @@ TEST_F(PredictTest, TruncatedModelIsAOneLineDataError) {
     const std::string cut = dir_ + "/cut" + std::to_string(keep) + ".tmlp";
     WriteBytes(cut, std::vector<uint8_t>(text.begin(), text.begin() + keep));
     SCOPED_TRACE("kept " + std::to_string(keep) + " bytes");
-    ExpectOneLineError(Run("predict --model '" + cut + "' '" + image + "'"), 1, {cut});
+    ExpectOneLineError(RunTinymlp("predict --model '" + cut + "' '" + image + "'"), 1, {cut});
   }
 }
 
@@ -273,23 +255,23 @@ TEST_F(PredictTest, UnknownModelVersionIsAOneLineDataError) {
   bytes[4] = static_cast<uint8_t>(kModelFormatVersion + 98);  // u32 version, little-endian
   const std::string path = dir_ + "/future.tmlp";
   WriteBytes(path, bytes);
-  ExpectOneLineError(Run("predict --model '" + path + "' '" + image + "'"), 1,
+  ExpectOneLineError(RunTinymlp("predict --model '" + path + "' '" + image + "'"), 1,
                      {path, "version " + std::to_string(kModelFormatVersion + 98)});
 }
 
 TEST_F(PredictTest, MissingInputIsAOneLineDataError) {
   const std::string path = dir_ + "/nowhere.png";
-  ExpectOneLineError(Run("predict --model '" + model_path_ + "' '" + path + "'"), 1, {path});
+  ExpectOneLineError(RunTinymlp("predict --model '" + model_path_ + "' '" + path + "'"), 1, {path});
 }
 
 TEST_F(PredictTest, BadFlagsAreUsageErrors) {
   const std::string image = WritePng("a.png", RandomPixels(1, 1), 32, 32);
-  ExpectOneLineError(Run("predict --model '" + model_path_ + "' --top 0 '" + image + "'"), 2,
+  ExpectOneLineError(RunTinymlp("predict --model '" + model_path_ + "' --top 0 '" + image + "'"), 2,
                      {"--top"});
-  ExpectOneLineError(Run("predict --model '" + model_path_ + "' --top 11 '" + image + "'"), 2,
-                     {"--top"});
-  ExpectOneLineError(Run("predict '" + image + "'"), 2, {"--model"});
-  ExpectOneLineError(Run("predict --model '" + model_path_ + "'"), 2, {"INPUT"});
+  ExpectOneLineError(RunTinymlp("predict --model '" + model_path_ + "' --top 11 '" + image + "'"),
+                     2, {"--top"});
+  ExpectOneLineError(RunTinymlp("predict '" + image + "'"), 2, {"--model"});
+  ExpectOneLineError(RunTinymlp("predict --model '" + model_path_ + "'"), 2, {"INPUT"});
 }
 
 }  // namespace

@@ -48,10 +48,14 @@ void WriteRandomCifarDir(const std::string& dir, int per_file) {
   WriteBytes(dir + "/test_batch.bin", RandomBatchBytes(per_file, 99));
 }
 
+std::string TinymlpCommand(const std::string& args) {
+  return std::string(TINYMLP_EMULATOR) + " '" + TINYMLP_BINARY + "' " + args;
+}
+
 RunOutput RunTinymlp(const std::string& args) {
   TempDir io;
-  const std::string command = std::string(TINYMLP_EMULATOR) + " '" + TINYMLP_BINARY + "' " + args +
-                              " >'" + io.File("out") + "' 2>'" + io.File("err") + "'";
+  const std::string command =
+      TinymlpCommand(args) + " >'" + io.File("out") + "' 2>'" + io.File("err") + "'";
   const int status = std::system(command.c_str());
   RunOutput result;
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);

@@ -35,6 +35,9 @@ struct RunOutput {
 };
 // Runs `tinymlp ARGS` (ARGS is shell-quoted by the caller) and captures both streams.
 RunOutput RunTinymlp(const std::string& args);
+// The shell command that RunTinymlp runs, without redirections: for a test that starts the
+// binary itself (to kill it, say).
+std::string TinymlpCommand(const std::string& args);
 
 // The real data folder from $CIFAR10_DIR, or "" when it is not set.
 std::string RealDataDir();

@@ -17,9 +17,12 @@ int main(int argc, char** argv) {
   tinymlp::AddInfoCommand(app);
   tinymlp::AddEvalCommand(app);
   tinymlp::AddPredictCommand(app);
+#ifdef TINYMLP_INFERENCE_ONLY
+  tinymlp::AddLeftOutCommands(app);
+  app.footer("Inference-only build: the training and drawing commands are left out.");
+#else
   tinymlp::AddPlotCommand(app);
   tinymlp::AddWeightsCommand(app);
-#ifndef TINYMLP_INFERENCE_ONLY
   tinymlp::AddTrainCommand(app);
   tinymlp::AddGradcheckCommand(app);
   tinymlp::AddSearchCommand(app);
