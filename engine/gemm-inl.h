@@ -184,6 +184,19 @@ HWY_INLINE hn::Vec<D> Descend(D d, hn::Vec<D> acc, hn::Vec<D> c, const TileArgs&
   return hn::Sub(c, hn::Mul(hn::Set(d, t.eta), gradient));
 }
 
+// epilogue(alpha * acc + beta * c) on one vector. C and the bias are read (load_c(),
+// load_bias()) only when the epilogue needs them.
+template <class D, class LoadC, class LoadBias>
+HWY_INLINE hn::Vec<D> ApplyEpilogue(D d, hn::Vec<D> acc, const TileArgs& t, const LoadC& load_c,
+                                    const LoadBias& load_bias) {
+  acc = hn::Mul(acc, hn::Set(d, t.alpha));
+  if (t.epilogue == Epilogue::kDescend) return Descend(d, acc, load_c(), t);
+  if (t.read_c) acc = hn::MulAdd(hn::Set(d, t.beta), load_c(), acc);
+  if (t.epilogue != Epilogue::kNone) acc = hn::Add(acc, load_bias());
+  if (t.epilogue == Epilogue::kBiasRelu) acc = hn::Max(acc, hn::Zero(d));
+  return acc;
+}
+
 // Stores one vector of a tile column: c[0 .. valid) = epilogue(alpha * acc + beta * c).
 template <class D>
 HWY_INLINE void StoreTileVector(D d, hn::Vec<D> acc, const TileArgs& t, int v, float* c) {
@@ -191,25 +204,62 @@ HWY_INLINE void StoreTileVector(D d, hn::Vec<D> acc, const TileArgs& t, int v, f
   const int r0 = v * N;
   const int valid = std::min(N, t.rows - r0);
   if (valid <= 0) return;
-  acc = hn::Mul(acc, hn::Set(d, t.alpha));
-  if (t.epilogue == Epilogue::kDescend) {
-    if (valid == N) {
-      hn::StoreU(Descend(d, acc, hn::LoadU(d, c + r0), t), d, c + r0);
-    } else {
-      StoreTail(d, Descend(d, acc, LoadTail(d, c + r0, valid, 0.0f), t), c + r0, valid);
-    }
-    return;
-  }
   if (valid == N) {
-    if (t.read_c) acc = hn::MulAdd(hn::Set(d, t.beta), hn::LoadU(d, c + r0), acc);
-    if (t.epilogue != Epilogue::kNone) acc = hn::Add(acc, hn::LoadU(d, t.bias + r0));
-    if (t.epilogue == Epilogue::kBiasRelu) acc = hn::Max(acc, hn::Zero(d));
-    hn::StoreU(acc, d, c + r0);
+    const auto out = ApplyEpilogue(
+        d, acc, t, [&] { return hn::LoadU(d, c + r0); }, [&] { return hn::LoadU(d, t.bias + r0); });
+    hn::StoreU(out, d, c + r0);
   } else {
-    if (t.read_c) acc = hn::MulAdd(hn::Set(d, t.beta), LoadTail(d, c + r0, valid, 0.0f), acc);
-    if (t.epilogue != Epilogue::kNone) acc = hn::Add(acc, LoadTail(d, t.bias + r0, valid, 0.0f));
-    if (t.epilogue == Epilogue::kBiasRelu) acc = hn::Max(acc, hn::Zero(d));
-    StoreTail(d, acc, c + r0, valid);
+    const auto out = ApplyEpilogue(
+        d, acc, t, [&] { return LoadTail(d, c + r0, valid, 0.0f); },
+        [&] { return LoadTail(d, t.bias + r0, valid, 0.0f); });
+    StoreTail(d, out, c + r0, valid);
+  }
+}
+
+// One row of C below the last whole vector of rows, over columns [0, cols) of c = &C(r, j0), for
+// one block of K, when op(B)'s rows are contiguous (b + p * step_p; tb = kYes). A tile would
+// spend a whole vector of lanes on it (with M = 50 and 16 lanes, 14 of every 64 lanes would be
+// padding); here the row is computed along C's columns instead, each element with the same FMAs
+// in the same order and the same epilogue as in a tile, so its bits do not change. a_row:
+// op(A)(r, k0 + p) at a_row[p * a_step].
+inline void RemainderRow(const float* HWY_RESTRICT a_row, size_t a_step,
+                         const float* HWY_RESTRICT b, size_t step_p, int cols, float bias,
+                         const TileArgs& t, float* c, size_t ldc) {
+  const hn::ScalableTag<float> d;
+  const int N = static_cast<int>(hn::Lanes(d));
+  HWY_ALIGN float lanes[HWY_MAX_BYTES / sizeof(float)];
+  for (int j = 0; j < cols; j += 4 * N) {
+    const int n = std::min(4 * N, cols - j);
+    // Four vectors of columns at a time: four independent FMA chains.
+    auto load = [&](const float* row, int v) {
+      const int count = n - v * N;
+      if (count >= N) return hn::LoadU(d, row + v * N);
+      return count > 0 ? LoadTail(d, row + v * N, count, 0.0f) : hn::Zero(d);
+    };
+    auto acc0 = hn::Zero(d), acc1 = hn::Zero(d), acc2 = hn::Zero(d), acc3 = hn::Zero(d);
+    for (int p = 0; p < t.kc; ++p) {
+      const auto av = hn::Set(d, a_row[p * a_step]);
+      const float* row = b + p * step_p + j;
+      acc0 = hn::MulAdd(av, load(row, 0), acc0);
+      acc1 = hn::MulAdd(av, load(row, 1), acc1);
+      acc2 = hn::MulAdd(av, load(row, 2), acc2);
+      acc3 = hn::MulAdd(av, load(row, 3), acc3);
+    }
+    // C's row is strided (ldc apart): through `lanes`, one vector at a time.
+    auto finish = [&](hn::Vec<decltype(d)> acc, int v) {
+      const int count = std::min(N, n - v * N);
+      if (count <= 0) return;
+      float* out = c + static_cast<size_t>(j + v * N) * ldc;
+      for (int i = 0; i < count; ++i) lanes[i] = out[i * ldc];
+      const auto result = ApplyEpilogue(
+          d, acc, t, [&] { return hn::Load(d, lanes); }, [&] { return hn::Set(d, bias); });
+      hn::Store(result, d, lanes);
+      for (int i = 0; i < count; ++i) out[i * ldc] = lanes[i];
+    };
+    finish(acc0, 0);
+    finish(acc1, 1);
+    finish(acc2, 2);
+    finish(acc3, 3);
   }
 }
 
@@ -357,10 +407,14 @@ inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b,
   const int k = ta == Trans::kNo ? a.cols : a.rows;
   if (m == 0 || n == 0) return;
 
+  // Rows [0, tiled_m) go through register tiles; a few rows past whole vectors, when op(B)'s
+  // rows are contiguous, go through RemainderRow instead.
+  const bool thin_remainder = tb == Trans::kYes && m > N && m % N != 0 && m % N <= N / 4;
+  const int tiled_m = thin_remainder ? m / N * N : m;
   const int R = TileRows(d);
-  const int row_tiles = (m + R - 1) / R;
+  const int row_tiles = (tiled_m + R - 1) / R;
   const int col_tiles = (n + kTileCols - 1) / kTileCols;
-  const bool in_place = ReadAInPlace(d, ta, a, m);
+  const bool in_place = ReadAInPlace(d, ta, a, tiled_m);
   const size_t b_step_p = tb == Trans::kNo ? 1 : static_cast<size_t>(b.ld);
   const size_t b_step_j = tb == Trans::kNo ? static_cast<size_t>(b.ld) : 1;
   HWY_ASSERT(epilogue.kind != Epilogue::kDescend || k <= kKc);
@@ -370,7 +424,7 @@ inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b,
 
   // Row tile t covers rows [t * R, t * R + rows_t) and has vecs_t vectors; its packed panel
   // (rows_t rounded up to vectors) x k starts at workspace + t * R * k.
-  auto tile_vecs = [&](int t) { return std::min(kTileVecs, (m - t * R + N - 1) / N); };
+  auto tile_vecs = [&](int t) { return std::min(kTileVecs, (tiled_m - t * R + N - 1) / N); };
   auto tile_of = [&](int t) -> ATile {
     if (in_place) return {a.data, static_cast<size_t>(a.ld)};
     return {workspace + static_cast<size_t>(t) * R * k, static_cast<size_t>(tile_vecs(t) * N)};
@@ -379,7 +433,7 @@ inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b,
   if (!in_place) {
     for (int t = 0; t < row_tiles; ++t) {
       const ATile tile = tile_of(t);
-      PackATile(d, ta, a, t * R, std::min(R, m - t * R), k, static_cast<int>(tile.step),
+      PackATile(d, ta, a, t * R, std::min(R, tiled_m - t * R), k, static_cast<int>(tile.step),
                 const_cast<float*>(tile.a));
     }
   }
@@ -433,10 +487,19 @@ inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b,
               args.a_step = tile.step;
               args.bias = epilogue.bias == nullptr ? nullptr : epilogue.bias + t * R;
               args.c = c.col(jt * kTileCols) + t * R;
-              args.rows = std::min(R, m - t * R);
+              args.rows = std::min(R, tiled_m - t * R);
               RunTile(tile_vecs(t), cols, args);
             }
           }
+        }
+        for (int r = tiled_m; r < m; ++r) {
+          const bool a_cols = ta == Trans::kNo;  // op(A)(r, p) = A(r, p): a row of A is strided
+          const float* a_row = a_cols ? a.data + r + static_cast<size_t>(k0) * a.ld
+                                      : a.data + k0 + static_cast<size_t>(r) * a.ld;
+          const size_t a_step = a_cols ? static_cast<size_t>(a.ld) : 1;
+          const float bias = epilogue.bias == nullptr ? 0.0f : epilogue.bias[r];
+          RemainderRow(a_row, a_step, b_block, args.b_step_p, std::min(n, g1 * kTileCols) - j0,
+                       bias, args, c.col(j0) + r, args.ldc);
         }
       }
     }
