@@ -35,7 +35,7 @@ awk '$1 ~ /_median$/ && $1 ~ /^(gemm|openblas)\// {
      }
      END { for (i = 1; i <= n; ++i)
              printf "%-40s %8.1f  x%.2f\n", rows[i], val[i], (k[i] in blas) ? val[i] / blas[k[i]] : 0 }' \
-  "$out/kernels.txt"
+  "$out/kernels.txt" | sort
 
 # The first layer read straight from uint8 images against gathering the batch first.
 echo "bench.sh: first layer (forward + backward with the SGD step), images in the GEMM vs gathered"
