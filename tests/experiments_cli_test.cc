@@ -19,17 +19,8 @@
 
 #include "apps/experiments/search_results.h"
 #include "engine/rng.h"
+#include "tests/stb_image_impl.h"
 #include "tests/test_util.h"
-
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-#pragma GCC diagnostic ignored "-Wsign-compare"
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-#pragma GCC diagnostic ignored "-Wunused-function"
-#define STB_IMAGE_IMPLEMENTATION
-#define STBI_ONLY_PNG
-#include <stb_image.h>
-#pragma GCC diagnostic pop
 
 namespace tinymlp {
 namespace {

@@ -12,16 +12,7 @@
 #include "apps/render/image_grid.h"
 #include "apps/render/line_chart.h"
 #include "apps/render/png.h"
-
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-#pragma GCC diagnostic ignored "-Wsign-compare"
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-#pragma GCC diagnostic ignored "-Wunused-function"
-#define STB_IMAGE_IMPLEMENTATION
-#define STBI_ONLY_PNG
-#include <stb_image.h>
-#pragma GCC diagnostic pop
+#include "tests/stb_image_impl.h"
 
 namespace tinymlp {
 namespace {
