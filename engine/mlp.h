@@ -114,9 +114,10 @@ class Mlp {
   // mean cross-entropy + lambda * sum W^2 over the batch.
   void Backward(MlpInput<T> x, T lambda);
   // Backward and a plain gradient-descent step, p -= eta * gradient, in one pass. Each weight
-  // matrix is updated by the GEMM that computes its gradient, W = (1 - 2 eta lambda) W -
-  // eta G inᵀ, so dW is never written and W is read once per step instead of four times;
-  // grads() then holds only the bias, gamma and beta gradients.
+  // matrix is updated by the GEMM that computes its gradient, W -= eta (G inᵀ + 2 lambda W)
+  // (GemmDescend, rounded as Backward followed by the update rounds it), so dW is never
+  // written and W is read and written once; grads() then holds only the bias, gamma and beta
+  // gradients. A batch larger than kGemmDescendMaxK takes the unfused path.
   void BackwardSgdStep(MlpInput<T> x, T lambda, T eta);
   // sum over layers of the squared Frobenius norm of W.
   double WeightSquaredSum() const;
