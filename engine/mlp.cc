@@ -1,6 +1,7 @@
 #include "engine/mlp.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 
 #include "engine/batch_norm.h"
@@ -219,13 +220,8 @@ void Mlp<T>::Backward(MlpInput<T> x, T lambda) {
 
 template <typename T>
 void Mlp<T>::BackwardSgdStep(MlpInput<T> x, T lambda, T eta) {
-  if (batch_ <= kGemmDescendMaxK) {
-    BackwardPass(x, lambda, &eta);
-    return;
-  }
-  // A batch too large for the fused step: the gradient, then the same step.
-  BackwardPass(x, lambda, nullptr);
-  for (size_t i = 0; i < grads_.flat_size; ++i) params_.flat[i] -= eta * grads_.flat[i];
+  assert(batch_ <= kGemmDescendMaxK);
+  BackwardPass(x, lambda, &eta);
 }
 
 template <typename T>

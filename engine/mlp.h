@@ -117,7 +117,7 @@ class Mlp {
   // matrix is updated by the GEMM that computes its gradient, W -= eta (G inᵀ + 2 lambda W)
   // (GemmDescend, rounded as Backward followed by the update rounds it), so dW is never
   // written and W is read and written once; grads() then holds only the bias, gamma and beta
-  // gradients. A batch larger than kGemmDescendMaxK takes the unfused path.
+  // gradients. The batch must be at most kGemmDescendMaxK (engine/kernels.h).
   void BackwardSgdStep(MlpInput<T> x, T lambda, T eta);
   // sum over layers of the squared Frobenius norm of W.
   double WeightSquaredSum() const;

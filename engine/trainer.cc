@@ -72,7 +72,7 @@ double Trainer::Step(float eta) {
   // the running averages and no dropout.
   net_.set_training(true);
   const double loss = net_.Forward(x, labels) / batch;
-  if (config_.optimizer.kind == OptimizerKind::kSgd) {
+  if (config_.optimizer.kind == OptimizerKind::kSgd && batch <= kGemmDescendMaxK) {
     net_.BackwardSgdStep(x, config_.lambda, eta);  // the update fused into the backward GEMMs
   } else {
     net_.Backward(x, config_.lambda);

@@ -6,8 +6,9 @@
 // batch as uint8 images (engine/image_batch.h; normalized inside the first layer's GEMMs), or,
 // with augmentation, gathers the mirrored and shifted images into floats first
 // (engine/augment.h); it runs forward and backward in training mode (batch statistics, dropout)
-// and updates every parameter: plain SGD inside the backward GEMMs (Mlp::BackwardSgdStep), the
-// other optimizers after it (engine/optimizer.h, state in the arena). It allocates nothing.
+// and updates every parameter: plain SGD inside the backward GEMMs (Mlp::BackwardSgdStep) for
+// batches up to kGemmDescendMaxK, otherwise after backward like the other optimizers
+// (engine/optimizer.h, state in the arena). It allocates nothing.
 #pragma once
 
 #include <cstdint>
