@@ -3,7 +3,7 @@
 # downloading it, builds and tests the release preset on the host, then cross-builds the rpi-aarch64
 # and rpi-armhf presets and runs their tests under qemu, with qemu's default CPU and again with a
 # Pi's (QEMU_CPU=cortex-a72 for aarch64, cortex-a7 for armhf), and last runs the cross-architecture
-# check (tests/cross_arch_test.cc: a model trained here predicts alike on the ARM builds). Ends
+# check (tests/apps/cross_arch_test.cc: a model trained here predicts alike on the ARM builds). Ends
 # with one summary line per suite ("release: 40 passed, 0 failed, 2 skipped") and a total; exits
 # non-zero if any step failed.
 # Usage: scripts/test.sh

@@ -19,9 +19,9 @@
 #include <string>
 #include <vector>
 
-#include "engine/arena.h"
-#include "engine/kernels.h"
-#include "engine/rng.h"
+#include "engine/base/arena.h"
+#include "engine/ops/kernels.h"
+#include "engine/base/rng.h"
 #include "platform/cpu.h"
 #include "platform/threads.h"
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/trainer.h"
+#include "engine/train/trainer.h"
 
 namespace tinymlp {
 

@@ -7,7 +7,7 @@
 
 #include "apps/experiments/search_results.h"
 #include "apps/render/line_chart.h"
-#include "engine/trainer.h"
+#include "engine/train/trainer.h"
 
 namespace tinymlp {
 

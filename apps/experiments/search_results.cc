@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "apps/experiments/metrics_csv.h"
-#include "engine/rng.h"
+#include "engine/base/rng.h"
 #include "platform/error.h"
 #include "platform/files.h"
 

@@ -1,6 +1,6 @@
 #include "apps/experiments/weight_images.h"
 
-#include "engine/cifar10.h"
+#include "engine/io/cifar10.h"
 #include "platform/error.h"
 
 namespace tinymlp {

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "apps/render/image_grid.h"
-#include "engine/model_file.h"
+#include "engine/io/model_file.h"
 
 namespace tinymlp {
 

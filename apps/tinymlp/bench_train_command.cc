@@ -15,9 +15,9 @@
 
 #include "apps/tinymlp/commands.h"
 #include "apps/tinymlp/options.h"
-#include "engine/cifar10.h"
-#include "engine/kernels.h"
-#include "engine/trainer.h"
+#include "engine/io/cifar10.h"
+#include "engine/ops/kernels.h"
+#include "engine/train/trainer.h"
 #include "platform/clock.h"
 #include "platform/error.h"
 #include "platform/threads.h"

@@ -4,9 +4,9 @@
 
 #include "apps/tinymlp/commands.h"
 #include "apps/tinymlp/options.h"
-#include "engine/cifar10.h"
-#include "engine/evaluate.h"
-#include "engine/model_file.h"
+#include "engine/io/cifar10.h"
+#include "engine/train/evaluate.h"
+#include "engine/io/model_file.h"
 #include "platform/error.h"
 #include "platform/files.h"
 #include "platform/threads.h"

@@ -5,8 +5,8 @@
 
 #include "apps/tinymlp/commands.h"
 #include "apps/tinymlp/options.h"
-#include "engine/cifar10.h"
-#include "engine/gradcheck.h"
+#include "engine/io/cifar10.h"
+#include "engine/train/gradcheck.h"
 #include "platform/files.h"
 
 namespace tinymlp {

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/cifar10.h"
+#include "engine/io/cifar10.h"
 
 namespace tinymlp {
 

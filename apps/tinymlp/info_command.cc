@@ -4,7 +4,7 @@
 #include <cstdio>
 
 #include "apps/tinymlp/commands.h"
-#include "engine/kernels.h"
+#include "engine/ops/kernels.h"
 #include "platform/cpu.h"
 #include "platform/threads.h"
 

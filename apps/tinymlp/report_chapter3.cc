@@ -14,7 +14,7 @@
 #include "apps/render/png.h"
 #include "apps/tinymlp/search.h"
 #include "apps/tinymlp/training_run.h"
-#include "engine/gradcheck.h"
+#include "engine/train/gradcheck.h"
 #include "platform/clock.h"
 #include "platform/files.h"
 #include "platform/threads.h"

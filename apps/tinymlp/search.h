@@ -8,7 +8,7 @@
 
 #include "apps/experiments/search_results.h"
 #include "apps/tinymlp/training_run.h"
-#include "engine/cifar10.h"
+#include "engine/io/cifar10.h"
 
 namespace tinymlp {
 

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/cifar10.h"
-#include "engine/trainer.h"
+#include "engine/io/cifar10.h"
+#include "engine/train/trainer.h"
 
 namespace tinymlp {
 

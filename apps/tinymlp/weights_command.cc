@@ -6,7 +6,7 @@
 #include "apps/experiments/weight_images.h"
 #include "apps/render/png.h"
 #include "apps/tinymlp/commands.h"
-#include "engine/model_file.h"
+#include "engine/io/model_file.h"
 
 namespace tinymlp {
 namespace {

@@ -1,0 +1,80 @@
+#include "engine/model/optimizer.h"
+
+#include <cmath>
+
+#include "platform/error.h"
+
+namespace tinymlp {
+
+OptimizerKind ParseOptimizer(const std::string& name) {
+  if (name == "sgd") return OptimizerKind::kSgd;
+  if (name == "momentum") return OptimizerKind::kMomentum;
+  if (name == "nesterov") return OptimizerKind::kNesterov;
+  if (name == "adam") return OptimizerKind::kAdam;
+  throw UsageError("--optimizer: '" + name + "' is not one of sgd, momentum, nesterov, adam");
+}
+
+size_t Optimizer::ArenaBytes(const OptimizerConfig& config, size_t n) {
+  const size_t block = Arena::RoundUp(n * sizeof(float));
+  switch (config.kind) {
+    case OptimizerKind::kSgd:
+      return 0;
+    case OptimizerKind::kMomentum:
+    case OptimizerKind::kNesterov:
+      return block;
+    case OptimizerKind::kAdam:
+      return 2 * block;
+  }
+  return 0;
+}
+
+Optimizer::Optimizer(const OptimizerConfig& config, size_t n, Arena& arena)
+    : config_(config), n_(n) {
+  if (config.kind != OptimizerKind::kSgd) m_ = arena.AllocateArray<float>(n);
+  if (config.kind == OptimizerKind::kAdam) v_ = arena.AllocateArray<float>(n);
+}
+
+void Optimizer::Update(float* p, const float* g, float eta) {
+  ++t_;
+  const size_t n = n_;
+  float* m = m_;
+  float* v = v_;
+  switch (config_.kind) {
+    case OptimizerKind::kSgd:
+      for (size_t i = 0; i < n; ++i) p[i] -= eta * g[i];
+      break;
+    case OptimizerKind::kMomentum: {
+      const float mu = config_.momentum;
+      for (size_t i = 0; i < n; ++i) {
+        m[i] = mu * m[i] - eta * g[i];
+        p[i] += m[i];
+      }
+      break;
+    }
+    case OptimizerKind::kNesterov: {
+      const float mu = config_.momentum;
+      for (size_t i = 0; i < n; ++i) {
+        m[i] = mu * m[i] - eta * g[i];
+        p[i] += mu * m[i] - eta * g[i];
+      }
+      break;
+    }
+    case OptimizerKind::kAdam: {
+      const float b1 = config_.beta1, b2 = config_.beta2, eps = config_.epsilon;
+      beta1_t_ *= b1;
+      beta2_t_ *= b2;
+      // Bias corrections folded into the rate and epsilon: p -= eta_t m / (sqrt(v) + eps_t).
+      const float c1 = static_cast<float>(1 / (1 - beta1_t_));
+      const float c2 = static_cast<float>(1 / std::sqrt(1 - beta2_t_));
+      const float step = eta * c1;
+      for (size_t i = 0; i < n; ++i) {
+        m[i] = b1 * m[i] + (1 - b1) * g[i];
+        v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
+        p[i] -= step * m[i] / (std::sqrt(v[i]) * c2 + eps);
+      }
+      break;
+    }
+  }
+}
+
+}  // namespace tinymlp

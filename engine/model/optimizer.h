@@ -1,0 +1,57 @@
+// Parameter updates over the one flat block of parameters and gradients (MlpParams::flat), so
+// every optimizer is a single loop over n floats whatever the network's depth, and its state
+// (velocity, or Adam's two moments) is one or two more flat blocks of the same size, carved from
+// the arena at set-up.
+//
+//   sgd       p -= eta g
+//   momentum  v = mu v - eta g;  p += v                           (heavy ball)
+//   nesterov  v = mu v - eta g;  p += mu v - eta g                (Sutskever et al. 2013, in the
+//                                                                  form that keeps p at the
+//                                                                  look-ahead point)
+//   adam      m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;
+//             p -= eta (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)   (Kingma & Ba 2015)
+//
+// The L2 term is already in g (Mlp::Backward), so with Adam it is L2 regularization, not
+// decoupled weight decay. The zero padding between columns stays zero: its gradient is zero.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "engine/base/arena.h"
+
+namespace tinymlp {
+
+enum class OptimizerKind { kSgd, kMomentum, kNesterov, kAdam };
+
+// Parses "sgd", "momentum", "nesterov", "adam"; throws UsageError naming --optimizer otherwise.
+OptimizerKind ParseOptimizer(const std::string& name);
+
+struct OptimizerConfig {
+  OptimizerKind kind = OptimizerKind::kSgd;
+  float momentum = 0.9f;
+  float beta1 = 0.9f;
+  float beta2 = 0.999f;
+  float epsilon = 1e-8f;
+};
+
+class Optimizer {
+ public:
+  // Bytes of state for n parameters.
+  static size_t ArenaBytes(const OptimizerConfig& config, size_t n);
+  Optimizer(const OptimizerConfig& config, size_t n, Arena& arena);
+
+  // One update of p[0..n) from g[0..n) with rate eta. Allocates nothing.
+  void Update(float* p, const float* g, float eta);
+  long updates() const { return t_; }
+
+ private:
+  OptimizerConfig config_;
+  size_t n_;
+  float* m_ = nullptr;  // n: velocity (momentum, nesterov) or Adam's first moment
+  float* v_ = nullptr;  // n: Adam's second moment
+  long t_ = 0;
+  double beta1_t_ = 1, beta2_t_ = 1;  // b1^t, b2^t
+};
+
+}  // namespace tinymlp

@@ -1,0 +1,214 @@
+// Per-target element-wise kernels and reductions (see elementwise.cc for the dispatch). Each
+// walks a column in whole vectors and finishes with one partial vector (simd_tail-inl.h).
+#if defined(TINYMLP_ENGINE_ELEMENTWISE_INL_H_) == defined(HWY_TARGET_TOGGLE)
+#ifdef TINYMLP_ENGINE_ELEMENTWISE_INL_H_
+#undef TINYMLP_ENGINE_ELEMENTWISE_INL_H_
+#else
+#define TINYMLP_ENGINE_ELEMENTWISE_INL_H_
+#endif
+
+#include <hwy/cache_control.h>
+#include <hwy/contrib/math/math-inl.h>
+#include <hwy/highway.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "engine/base/mat.h"
+#include "engine/base/parallel.h"
+#include "engine/ops/pixels-inl.h"
+#include "engine/ops/simd_tail-inl.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace tinymlp {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+inline int64_t DispatchedTargetTarget() { return HWY_TARGET; }
+
+// Applies f(d, v, i) -> vector to every element of column-major x, in place; i is the row of
+// the vector's first lane.
+template <class Func>
+HWY_INLINE void TransformColumns(Mat x, const Func& f) {
+  const hn::ScalableTag<float> d;
+  const int N = static_cast<int>(hn::Lanes(d));
+  for (int j = 0; j < x.cols; ++j) {
+    float* HWY_RESTRICT col = x.col(j);
+    int i = 0;
+    for (; i + N <= x.rows; i += N) hn::StoreU(f(d, hn::LoadU(d, col + i), i), d, col + i);
+    if (i < x.rows) {
+      const size_t rest = static_cast<size_t>(x.rows - i);
+      StoreTail(d, f(d, LoadTail(d, col + i, rest, 0.0f), i), col + i, rest);
+    }
+  }
+}
+
+// Loads bias[i ..]: whole vector, or the tail when fewer than N rows remain.
+template <class D>
+HWY_INLINE hn::Vec<D> LoadRows(D d, const float* HWY_RESTRICT p, int i, int rows) {
+  const int N = static_cast<int>(hn::Lanes(d));
+  return i + N <= rows ? hn::LoadU(d, p + i) : LoadTail(d, p + i, rows - i, 0.0f);
+}
+
+void AddBiasTarget(const float* HWY_RESTRICT bias, Mat x) {
+  TransformColumns(x,
+                   [&](auto d, auto v, int i) { return hn::Add(v, LoadRows(d, bias, i, x.rows)); });
+}
+
+void AddBiasReluTarget(const float* HWY_RESTRICT bias, Mat x) {
+  TransformColumns(x, [&](auto d, auto v, int i) {
+    return hn::Max(hn::Add(v, LoadRows(d, bias, i, x.rows)), hn::Zero(d));
+  });
+}
+
+void ReluForwardTarget(Mat x) {
+  TransformColumns(x, [](auto d, auto v, int) { return hn::Max(v, hn::Zero(d)); });
+}
+
+void ReluBackwardTarget(ConstMat h, Mat g) {
+  const hn::ScalableTag<float> d;
+  const int N = static_cast<int>(hn::Lanes(d));
+  for (int j = 0; j < g.cols; ++j) {
+    const float* HWY_RESTRICT hc = h.col(j);
+    float* HWY_RESTRICT gc = g.col(j);
+    int i = 0;
+    for (; i + N <= g.rows; i += N) {
+      const auto active = hn::Gt(hn::LoadU(d, hc + i), hn::Zero(d));
+      hn::StoreU(hn::IfThenElseZero(active, hn::LoadU(d, gc + i)), d, gc + i);
+    }
+    for (; i < g.rows; ++i) gc[i] = hc[i] > 0.0f ? gc[i] : 0.0f;
+  }
+}
+
+void RowSumsTarget(ConstMat x, float alpha, float* HWY_RESTRICT out) {
+  const hn::ScalableTag<float> d;
+  const int N = static_cast<int>(hn::Lanes(d));
+  int i = 0;
+  for (; i + N <= x.rows; i += N) {
+    auto sum = hn::Zero(d);
+    for (int j = 0; j < x.cols; ++j) sum = hn::Add(sum, hn::LoadU(d, x.col(j) + i));
+    hn::StoreU(hn::Mul(sum, hn::Set(d, alpha)), d, out + i);
+  }
+  if (i < x.rows) {
+    const size_t rest = static_cast<size_t>(x.rows - i);
+    auto sum = hn::Zero(d);
+    for (int j = 0; j < x.cols; ++j) sum = hn::Add(sum, LoadTail(d, x.col(j) + i, rest, 0.0f));
+    StoreTail(d, hn::Mul(sum, hn::Set(d, alpha)), out + i, rest);
+  }
+}
+
+// Softmax, cross-entropy and, when g.data is not null, the gradient g = (p - Y) * scale, in one
+// pass over each column (the normalizing pass writes p and g together).
+double SoftmaxCrossEntropyColumns(ConstMat s, const uint8_t* HWY_RESTRICT labels, Mat p, Mat g,
+                                  float scale) {
+  const hn::ScalableTag<float> d;
+  const int N = static_cast<int>(hn::Lanes(d));
+  const float kLowest = std::numeric_limits<float>::lowest();
+  double loss = 0.0;
+  for (int j = 0; j < s.cols; ++j) {
+    const float* HWY_RESTRICT sc = s.col(j);
+    float* pc = p.col(j);  // may alias sc
+    const int rows = s.rows;
+    // Pass 1: the column's max; the tail is padded with the lowest float so it never wins.
+    auto vmax = hn::Set(d, kLowest);
+    int i = 0;
+    for (; i + N <= rows; i += N) vmax = hn::Max(vmax, hn::LoadU(d, sc + i));
+    if (i < rows) vmax = hn::Max(vmax, LoadTail(d, sc + i, rows - i, kLowest));
+    const float max = hn::GetLane(hn::MaxOfLanes(d, vmax));
+    // Pass 2: e = exp(s - max) into p, and its sum. Padding lanes are masked out of the sum.
+    const auto shift = hn::Set(d, max);
+    auto vsum = hn::Zero(d);
+    float label_score = 0.0f;
+    if (labels != nullptr) label_score = sc[labels[j]] - max;
+    for (i = 0; i + N <= rows; i += N) {
+      const auto e = hn::Exp(d, hn::Sub(hn::LoadU(d, sc + i), shift));
+      vsum = hn::Add(vsum, e);
+      hn::StoreU(e, d, pc + i);
+    }
+    if (i < rows) {
+      const size_t rest = static_cast<size_t>(rows - i);
+      const auto e = hn::Exp(d, hn::Sub(LoadTail(d, sc + i, rest, kLowest), shift));
+      vsum = hn::Add(vsum, hn::IfThenElseZero(hn::FirstN(d, rest), e));
+      StoreTail(d, e, pc + i, rest);
+    }
+    const float sum = hn::GetLane(hn::SumOfLanes(d, vsum));
+    // Pass 3: normalize (and the gradient, from the same registers).
+    const auto inv = hn::Set(d, 1.0f / sum);
+    if (g.data == nullptr) {
+      for (i = 0; i + N <= rows; i += N) hn::StoreU(hn::Mul(hn::LoadU(d, pc + i), inv), d, pc + i);
+      for (; i < rows; ++i) pc[i] *= 1.0f / sum;
+    } else {
+      float* HWY_RESTRICT gc = g.col(j);
+      const auto vscale = hn::Set(d, scale);
+      for (i = 0; i + N <= rows; i += N) {
+        const auto pv = hn::Mul(hn::LoadU(d, pc + i), inv);
+        hn::StoreU(pv, d, pc + i);
+        hn::StoreU(hn::Mul(pv, vscale), d, gc + i);
+      }
+      for (; i < rows; ++i) {
+        pc[i] *= 1.0f / sum;
+        gc[i] = pc[i] * scale;
+      }
+      gc[labels[j]] -= scale;
+    }
+    if (labels != nullptr) loss += std::log(static_cast<double>(sum)) - label_score;
+  }
+  return loss;
+}
+
+double SoftmaxCrossEntropyTarget(ConstMat s, const uint8_t* HWY_RESTRICT labels, Mat p) {
+  return SoftmaxCrossEntropyColumns(s, labels, p, Mat(), 0.0f);
+}
+
+double SoftmaxCrossEntropyBackwardTarget(ConstMat s, const uint8_t* HWY_RESTRICT labels,
+                                         float scale, Mat p, Mat g) {
+  return SoftmaxCrossEntropyColumns(s, labels, p, g, scale);
+}
+
+// Columns [j_begin, j_end) of GatherNormalize.
+inline void GatherNormalizeColumns(const uint8_t* HWY_RESTRICT pixels,
+                                   const int32_t* HWY_RESTRICT index,
+                                   const float* HWY_RESTRICT mean,
+                                   const float* HWY_RESTRICT inv_std, Mat x, int j_begin,
+                                   int j_end) {
+  // The images are scattered over the data set (150 MB for 49k), so each one is a fresh trip
+  // to DRAM: while converting image j, request image j + 2, so the requests are spread out
+  // instead of queueing behind each other.
+  constexpr int kAhead = 2, kLine = 64;
+  auto image = [&](int j) { return pixels + static_cast<size_t>(index[j]) * x.rows; };
+  for (int a = j_begin + 1; a < std::min(j_end, j_begin + kAhead); ++a)
+    for (int i = 0; i < x.rows; i += kLine) hwy::Prefetch(image(a) + i);
+  for (int j = j_begin; j < j_end; ++j) {
+    NormalizePixels(image(j), mean, inv_std, x.rows, x.col(j),
+                    j + kAhead < j_end ? image(j + kAhead) : nullptr);
+  }
+}
+
+template <class F>
+void RunColumnChunk(const void* f, int i) {
+  (*static_cast<const F*>(f))(i);
+}
+
+void GatherNormalizeTarget(const uint8_t* HWY_RESTRICT pixels, const int32_t* HWY_RESTRICT index,
+                           const float* HWY_RESTRICT mean, const float* HWY_RESTRICT inv_std,
+                           Mat x) {
+  // A training batch (3072 x 100) is worth two threads; each column is written by one thread,
+  // so the result is the same for any thread count.
+  const int chunks = static_cast<long>(x.rows) * x.cols >= 100000 ? std::min(8, x.cols) : 1;
+  auto run = [&](int chunk) {
+    GatherNormalizeColumns(pixels, index, mean, inv_std, x, x.cols * chunk / chunks,
+                           x.cols * (chunk + 1) / chunks);
+  };
+  if (chunks == 1) {
+    run(0);
+  } else {
+    ParallelFor(chunks, &RunColumnChunk<decltype(run)>, &run);
+  }
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace tinymlp
+HWY_AFTER_NAMESPACE();
+
+#endif  // include guard toggle

@@ -1,0 +1,518 @@
+// Per-target GEMM (compiled once per Highway target; see gemm.cc for the dispatch).
+//
+// Three parts, each in its own function:
+//   PackA        copies op(A) into row tiles of up to kTileVecs vectors, zero-padded to whole
+//                vectors, so the micro-kernel does whole-vector loads whatever M, lda or the
+//                transpose are. Skipped when op(A) = A is one tile whose columns are already
+//                padded to whole vectors (the network's weights and gradients): then A is read
+//                in place, a column of A being exactly what a packed panel would hold.
+//   MicroKernel  a kV-vector x kC-column register tile of C over a block of K: per step of K
+//                it loads the tile's slice of A and broadcasts one element of op(B) per column
+//                (outer-product form: sequential loads, independent FMAs). The epilogue scales,
+//                adds beta*C, the bias and the ReLU while the tile is still in registers.
+//   PackImageSlab  converts a block of an ImageBatch operand (uint8 images, normalized on the
+//                fly) into a slab laid out like a block of a float matrix, a few column tiles at
+//                a time, so the micro-kernel cannot tell the difference and the batch is never
+//                written out as floats.
+//   GemmDriver   the blocking (BLIS order): K in blocks of kKc so a tile of A stays in L2 and
+//                the kKc x kC slice of op(B) in L1 while it is reused across the row tiles of
+//                an M block of kMc rows; threads take chunks of C's column tiles
+//                (engine/parallel.h).
+//
+// Summation order: every element of C is summed by one thread, K blocks in order, the steps
+// of a block in order. The blocking does not depend on the thread count, so neither does the
+// result. Vectors live in named variables, never arrays, because SVE vectors are sizeless.
+#if defined(TINYMLP_ENGINE_GEMM_INL_H_) == defined(HWY_TARGET_TOGGLE)
+#ifdef TINYMLP_ENGINE_GEMM_INL_H_
+#undef TINYMLP_ENGINE_GEMM_INL_H_
+#else
+#define TINYMLP_ENGINE_GEMM_INL_H_
+#endif
+
+#include <hwy/cache_control.h>
+#include <hwy/highway.h>
+
+#include <algorithm>
+
+#include "engine/ops/gemm_layout.h"
+#include "engine/base/image_batch.h"
+#include "engine/ops/kernels_reference.h"
+#include "engine/base/mat.h"
+#include "engine/base/parallel.h"
+#include "engine/ops/pixels-inl.h"
+#include "engine/ops/simd_tail-inl.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace tinymlp {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+// Register tile: kTileVecs x kTileCols accumulators + kTileVecs A vectors + 1 broadcast must
+// fit the register file. 32 registers (AVX-512, aarch64 NEON, SVE): 4 x 6 = 24 + 4 + 1;
+// 16 registers (AVX2, SSE4, 32-bit NEON): 2 x 6 = 12 + 2 + 1 (2 x 4 on armv7, whose compiler
+// also needs a register or two for addresses).
+#if HWY_TARGET == HWY_SCALAR || HWY_ARCH_ARM_V7
+constexpr int kTileVecs = 2;
+constexpr int kTileCols = 4;
+#elif (HWY_ARCH_X86 && HWY_TARGET <= HWY_AVX3) || HWY_ARCH_ARM_A64
+constexpr int kTileVecs = 4;
+constexpr int kTileCols = 6;
+#else
+constexpr int kTileVecs = 2;
+constexpr int kTileCols = 6;
+#endif
+
+// Cache blocking (engine/gemm_layout.h): K in blocks of gemm::kKc; an M block of about
+// kMcBytes of packed A stays in L2 while the columns stream past.
+using gemm::kKc;
+constexpr size_t kMcBytes = 256 * 1024;
+// An ImageBatch operand is converted for this many column tiles at a time.
+constexpr int kImageSlabTiles = gemm::kImageSlabCols / kTileCols;
+
+// What the last K block does to the tile before storing it.
+enum class Epilogue { kNone, kBias, kBiasRelu, kDescend };
+
+// The epilogue and what it needs: the bias (M entries) for kBias and kBiasRelu; for kDescend,
+// which turns C into C - eta * (op(A) op(B) + decay * C) (a gradient-descent step fused into the
+// product that gives the gradient; K must fit one block, as C cannot hold partial sums), eta
+// and decay.
+struct EpilogueArgs {
+  Epilogue kind = Epilogue::kNone;
+  const float* bias = nullptr;
+  float eta = 0, decay = 0;
+};
+
+template <class D>
+HWY_INLINE int TileRows(D d) {
+  return kTileVecs * static_cast<int>(hn::Lanes(d));
+}
+
+// Where one row tile of op(A) lives: element (r, p) of the tile at a[p * step + r].
+struct ATile {
+  const float* a;
+  size_t step;
+};
+
+// The arguments of one micro-kernel call (plain data: no vectors in structs).
+struct TileArgs {
+  const float* a;  // the tile's slice of A at the block's first step
+  size_t a_step;   // floats between consecutive steps of K in a
+  int kc;          // steps of K in this block
+  const float* b;  // op(B)(k0, j0)
+  size_t b_step_p, b_step_j;
+  float alpha, beta;  // beta is the C factor of this block: the caller's on the first, else 1
+  bool read_c;        // false: C is not read (beta == 0 on the first block)
+  Epilogue epilogue;  // applied on the last block only (kNone on the others)
+  const float* bias;  // at the tile's first row
+  float eta, decay;   // kDescend
+  float* c;           // C(i0, j0)
+  size_t ldc;
+  int rows;  // valid rows of the tile, <= kV * N
+};
+
+// packed[p * R + r] = op(A)(row0 + r, p) for r < rows, zero for rows <= r < R (R = kV * N).
+template <class D>
+void PackATile(D d, Trans ta, ConstMat a, int row0, int rows, int k, int R,
+               float* HWY_RESTRICT packed) {
+  const int N = static_cast<int>(hn::Lanes(d));
+  if (ta == Trans::kNo) {
+    for (int p = 0; p < k; ++p) {
+      const float* HWY_RESTRICT src = a.col(p) + row0;
+      float* HWY_RESTRICT out = packed + static_cast<size_t>(p) * R;
+      int r = 0;
+      for (; r + N <= rows; r += N) hn::Store(hn::LoadU(d, src + r), d, out + r);
+      for (; r < rows; ++r) out[r] = src[r];
+      for (; r < R; ++r) out[r] = 0.0f;
+    }
+  } else {
+    // op(A)(i, p) = A(p, i): row i of the tile is column row0 + i of A, contiguous in p.
+    for (int r = 0; r < rows; ++r) {
+      const float* HWY_RESTRICT src = a.col(row0 + r);
+      for (int p = 0; p < k; ++p) packed[static_cast<size_t>(p) * R + r] = src[p];
+    }
+    for (int p = 0; p < k; ++p)
+      for (int r = rows; r < R; ++r) packed[static_cast<size_t>(p) * R + r] = 0.0f;
+  }
+}
+
+// Requests bytes [p, p + n) from memory, one cache line at a time.
+HWY_INLINE void PrefetchBytes(const uint8_t* p, int n) {
+  for (int i = 0; i < n; i += 64) hwy::Prefetch(p + i);
+}
+
+// Converts the block of op(B) = X or Xᵀ (X the images' matrix) at steps [k0, k0 + kc) of K and
+// columns [j0, j0 + cols) into `slab`, laid out like a column block of a matrix: element (p, j)
+// at slab[p * step_p + j * step_j]. Returns step_p, step_j.
+//
+// The images are scattered over the data set and, in the backward product, were last touched
+// by whichever thread ran them forward, so every pack requests the bytes the next pack will
+// read (the next K block, or the next slab of columns) while the tiles of this one compute.
+struct SlabSteps {
+  size_t p, j;
+};
+inline SlabSteps PackImageSlab(Trans tb, const ImageBatch& x, int k0, int kc, int j0, int cols,
+                               float* HWY_RESTRICT slab) {
+  auto image = [&](int j) { return x.pixels + static_cast<size_t>(x.index[j]) * x.size; };
+  if (tb == Trans::kNo) {
+    // Column j is pixels [k0, k0 + kc) of image j0 + j. The first block has had no head start:
+    // there, request the image two columns on too.
+    const int next = std::min(kc, x.size - (k0 + kc));
+    for (int j = 0; j < cols; ++j) {
+      if (next > 0) PrefetchBytes(image(j0 + j) + k0 + kc, next);
+      if (k0 == 0 && j + 2 < cols) PrefetchBytes(image(j0 + j + 2), kc);
+      NormalizePixels(image(j0 + j) + k0, x.mean + k0, x.inv_std + k0, kc,
+                      slab + static_cast<size_t>(j) * kc, nullptr);
+    }
+    return {1, static_cast<size_t>(kc)};
+  }
+  // Row p is pixels [j0, j0 + cols) of image k0 + p.
+  const int next = std::min(cols, x.size - (j0 + cols));
+  for (int p = 0; p < kc; ++p) {
+    if (next > 0) PrefetchBytes(image(k0 + p) + j0 + cols, next);
+    NormalizePixels(image(k0 + p) + j0, x.mean + j0, x.inv_std + j0, cols,
+                    slab + static_cast<size_t>(p) * cols, nullptr);
+  }
+  return {static_cast<size_t>(cols), 1};
+}
+
+// kDescend on one vector: c - eta * (acc + decay * c), rounded step by step as the separate
+// gradient (decay * W, then + G inᵀ) and update (W - eta * dW) round it, so the fused step
+// gives the same bits as the unfused one.
+template <class D>
+HWY_INLINE hn::Vec<D> Descend(D d, hn::Vec<D> acc, hn::Vec<D> c, const TileArgs& t) {
+  const auto gradient = hn::Add(hn::Mul(hn::Set(d, t.decay), c), acc);
+  return hn::Sub(c, hn::Mul(hn::Set(d, t.eta), gradient));
+}
+
+// epilogue(alpha * acc + beta * c) on one vector. C and the bias are read (load_c(),
+// load_bias()) only when the epilogue needs them.
+template <class D, class LoadC, class LoadBias>
+HWY_INLINE hn::Vec<D> ApplyEpilogue(D d, hn::Vec<D> acc, const TileArgs& t, const LoadC& load_c,
+                                    const LoadBias& load_bias) {
+  acc = hn::Mul(acc, hn::Set(d, t.alpha));
+  if (t.epilogue == Epilogue::kDescend) return Descend(d, acc, load_c(), t);
+  if (t.read_c) acc = hn::MulAdd(hn::Set(d, t.beta), load_c(), acc);
+  if (t.epilogue != Epilogue::kNone) acc = hn::Add(acc, load_bias());
+  if (t.epilogue == Epilogue::kBiasRelu) acc = hn::Max(acc, hn::Zero(d));
+  return acc;
+}
+
+// Stores one vector of a tile column: c[0 .. valid) = epilogue(alpha * acc + beta * c).
+template <class D>
+HWY_INLINE void StoreTileVector(D d, hn::Vec<D> acc, const TileArgs& t, int v, float* c) {
+  const int N = static_cast<int>(hn::Lanes(d));
+  const int r0 = v * N;
+  const int valid = std::min(N, t.rows - r0);
+  if (valid <= 0) return;
+  if (valid == N) {
+    const auto out = ApplyEpilogue(
+        d, acc, t, [&] { return hn::LoadU(d, c + r0); }, [&] { return hn::LoadU(d, t.bias + r0); });
+    hn::StoreU(out, d, c + r0);
+  } else {
+    const auto out = ApplyEpilogue(
+        d, acc, t, [&] { return LoadTail(d, c + r0, valid, 0.0f); },
+        [&] { return LoadTail(d, t.bias + r0, valid, 0.0f); });
+    StoreTail(d, out, c + r0, valid);
+  }
+}
+
+// One row of C below the last whole vector of rows, over columns [0, cols) of c = &C(r, j0), for
+// one block of K, when op(B)'s rows are contiguous (b + p * step_p; tb = kYes). A tile would
+// spend a whole vector of lanes on it (with M = 50 and 16 lanes, 14 of every 64 lanes would be
+// padding); here the row is computed along C's columns instead, each element with the same FMAs
+// in the same order and the same epilogue as in a tile, so its bits do not change. a_row:
+// op(A)(r, k0 + p) at a_row[p * a_step].
+inline void RemainderRow(const float* HWY_RESTRICT a_row, size_t a_step,
+                         const float* HWY_RESTRICT b, size_t step_p, int cols, float bias,
+                         const TileArgs& t, float* c, size_t ldc) {
+  const hn::ScalableTag<float> d;
+  const int N = static_cast<int>(hn::Lanes(d));
+  HWY_ALIGN float lanes[HWY_MAX_BYTES / sizeof(float)];
+  for (int j = 0; j < cols; j += 4 * N) {
+    const int n = std::min(4 * N, cols - j);
+    // Four vectors of columns at a time: four independent FMA chains.
+    auto load = [&](const float* row, int v) {
+      const int count = n - v * N;
+      if (count >= N) return hn::LoadU(d, row + v * N);
+      return count > 0 ? LoadTail(d, row + v * N, count, 0.0f) : hn::Zero(d);
+    };
+    auto acc0 = hn::Zero(d), acc1 = hn::Zero(d), acc2 = hn::Zero(d), acc3 = hn::Zero(d);
+    for (int p = 0; p < t.kc; ++p) {
+      const auto av = hn::Set(d, a_row[p * a_step]);
+      const float* row = b + p * step_p + j;
+      acc0 = hn::MulAdd(av, load(row, 0), acc0);
+      acc1 = hn::MulAdd(av, load(row, 1), acc1);
+      acc2 = hn::MulAdd(av, load(row, 2), acc2);
+      acc3 = hn::MulAdd(av, load(row, 3), acc3);
+    }
+    // C's row is strided (ldc apart): through `lanes`, one vector at a time.
+    auto finish = [&](hn::Vec<decltype(d)> acc, int v) {
+      const int count = std::min(N, n - v * N);
+      if (count <= 0) return;
+      float* out = c + static_cast<size_t>(j + v * N) * ldc;
+      for (int i = 0; i < count; ++i) lanes[i] = out[i * ldc];
+      const auto result = ApplyEpilogue(
+          d, acc, t, [&] { return hn::Load(d, lanes); }, [&] { return hn::Set(d, bias); });
+      hn::Store(result, d, lanes);
+      for (int i = 0; i < count; ++i) out[i * ldc] = lanes[i];
+    };
+    finish(acc0, 0);
+    finish(acc1, 1);
+    finish(acc2, 2);
+    finish(acc3, 3);
+  }
+}
+
+// The accumulators of column J (vectors 0..3): declared for the widest tile, the unused ones
+// are dead code for narrower tiles.
+#define TINYMLP_GEMM_ACC(J) \
+  auto c0##J = hn::Zero(d); \
+  auto c1##J = hn::Zero(d); \
+  auto c2##J = hn::Zero(d); \
+  auto c3##J = hn::Zero(d)
+
+// One step of K for column J: broadcast op(B)(p, J), multiply-add into the column's vectors.
+#define TINYMLP_GEMM_STEP(J)                                 \
+  if constexpr (kC > J) {                                    \
+    const auto bv = hn::Set(d, b##J[off]);                   \
+    c0##J = hn::MulAdd(a0, bv, c0##J);                       \
+    if constexpr (kV > 1) c1##J = hn::MulAdd(a1, bv, c1##J); \
+    if constexpr (kV > 2) c2##J = hn::MulAdd(a2, bv, c2##J); \
+    if constexpr (kV > 3) c3##J = hn::MulAdd(a3, bv, c3##J); \
+  }
+
+#define TINYMLP_GEMM_STORE(J)                                  \
+  if constexpr (kC > J) {                                      \
+    float* cj = t.c + J * t.ldc;                               \
+    StoreTileVector(d, c0##J, t, 0, cj);                       \
+    if constexpr (kV > 1) StoreTileVector(d, c1##J, t, 1, cj); \
+    if constexpr (kV > 2) StoreTileVector(d, c2##J, t, 2, cj); \
+    if constexpr (kV > 3) StoreTileVector(d, c3##J, t, 3, cj); \
+  }
+
+template <int kV, int kC>
+HWY_NOINLINE void MicroKernel(const TileArgs& t) {
+  static_assert(kV >= 1 && kV <= 4 && kC >= 1 && kC <= 6, "tile shape");
+  const hn::ScalableTag<float> d;
+  const size_t N = hn::Lanes(d);
+  TINYMLP_GEMM_ACC(0);
+  TINYMLP_GEMM_ACC(1);
+  TINYMLP_GEMM_ACC(2);
+  TINYMLP_GEMM_ACC(3);
+  TINYMLP_GEMM_ACC(4);
+  TINYMLP_GEMM_ACC(5);
+  const float* HWY_RESTRICT b0 = t.b;
+  const float* HWY_RESTRICT b1 = b0 + t.b_step_j;
+  const float* HWY_RESTRICT b2 = b1 + t.b_step_j;
+  const float* HWY_RESTRICT b3 = b2 + t.b_step_j;
+  const float* HWY_RESTRICT b4 = b3 + t.b_step_j;
+  const float* HWY_RESTRICT b5 = b4 + t.b_step_j;
+  const float* HWY_RESTRICT a = t.a;
+  const size_t a_step = t.a_step, b_step_p = t.b_step_p;
+  for (int p = 0; p < t.kc; ++p) {
+    const auto a0 = hn::LoadU(d, a);
+    auto a1 = a0, a2 = a0, a3 = a0;
+    if constexpr (kV > 1) a1 = hn::LoadU(d, a + N);
+    if constexpr (kV > 2) a2 = hn::LoadU(d, a + 2 * N);
+    if constexpr (kV > 3) a3 = hn::LoadU(d, a + 3 * N);
+    a += a_step;
+    const size_t off = p * b_step_p;
+    TINYMLP_GEMM_STEP(0)
+    TINYMLP_GEMM_STEP(1)
+    TINYMLP_GEMM_STEP(2)
+    TINYMLP_GEMM_STEP(3)
+    TINYMLP_GEMM_STEP(4)
+    TINYMLP_GEMM_STEP(5)
+  }
+  TINYMLP_GEMM_STORE(0)
+  TINYMLP_GEMM_STORE(1)
+  TINYMLP_GEMM_STORE(2)
+  TINYMLP_GEMM_STORE(3)
+  TINYMLP_GEMM_STORE(4)
+  TINYMLP_GEMM_STORE(5)
+}
+
+#undef TINYMLP_GEMM_ACC
+#undef TINYMLP_GEMM_STEP
+#undef TINYMLP_GEMM_STORE
+
+template <int kV>
+HWY_INLINE void MicroKernelCols(int cols, const TileArgs& t) {
+  if constexpr (kV <= kTileVecs) {
+    switch (cols) {
+      case 6:
+        if constexpr (kTileCols >= 6) MicroKernel<kV, 6>(t);
+        break;
+      case 5:
+        if constexpr (kTileCols >= 5) MicroKernel<kV, 5>(t);
+        break;
+      case 4:
+        MicroKernel<kV, 4>(t);
+        break;
+      case 3:
+        MicroKernel<kV, 3>(t);
+        break;
+      case 2:
+        MicroKernel<kV, 2>(t);
+        break;
+      default:
+        MicroKernel<kV, 1>(t);
+        break;
+    }
+  }
+}
+
+// Runs the kernel for a tile of `vecs` vectors and `cols` columns.
+HWY_INLINE void RunTile(int vecs, int cols, const TileArgs& t) {
+  switch (vecs) {
+    case 4:
+      MicroKernelCols<4>(cols, t);
+      break;
+    case 3:
+      MicroKernelCols<3>(cols, t);
+      break;
+    case 2:
+      MicroKernelCols<2>(cols, t);
+      break;
+    default:
+      MicroKernelCols<1>(cols, t);
+      break;
+  }
+}
+
+// ParallelFor's callback for a lambda: defined per target, so it carries the target's code.
+template <class F>
+void RunChunk(const void* f, int i) {
+  (*static_cast<const F*>(f))(i);
+}
+
+// Whether op(A) can be read in place: A itself, one row tile, and every column padded to
+// whole vectors inside A's storage (ld >= M rounded up to vectors), so whole-vector loads
+// stay inside the buffer. The padding's values only reach lanes that are never stored.
+template <class D>
+HWY_INLINE bool ReadAInPlace(D d, Trans ta, ConstMat a, int m) {
+  const int N = static_cast<int>(hn::Lanes(d));
+  const int padded = (m + N - 1) / N * N;
+  return ta == Trans::kNo && m <= TileRows(d) && a.ld >= padded && a.ld <= 2 * TileRows(d);
+}
+
+// C = epilogue(alpha * op(A) op(B) + beta * C), op(B) from `b`, or from `images` when that is
+// not null. Workspace: GemmWorkspaceFloats(M, K) floats (gemm_layout.h).
+inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b,
+                       const ImageBatch* images, float beta, Mat c, const EpilogueArgs& epilogue,
+                       float* HWY_RESTRICT workspace) {
+  const hn::ScalableTag<float> d;
+  const int N = static_cast<int>(hn::Lanes(d));
+  const int m = c.rows, n = c.cols;
+  const int k = ta == Trans::kNo ? a.cols : a.rows;
+  if (m == 0 || n == 0) return;
+
+  // Rows [0, tiled_m) go through register tiles; a few rows past whole vectors, when op(B)'s
+  // rows are contiguous, go through RemainderRow instead.
+  const bool thin_remainder = tb == Trans::kYes && m > N && m % N != 0 && m % N <= N / 4;
+  const int tiled_m = thin_remainder ? m / N * N : m;
+  const int R = TileRows(d);
+  const int row_tiles = (tiled_m + R - 1) / R;
+  const int col_tiles = (n + kTileCols - 1) / kTileCols;
+  const bool in_place = ReadAInPlace(d, ta, a, tiled_m);
+  const size_t b_step_p = tb == Trans::kNo ? 1 : static_cast<size_t>(b.ld);
+  const size_t b_step_j = tb == Trans::kNo ? static_cast<size_t>(b.ld) : 1;
+  HWY_ASSERT(epilogue.kind != Epilogue::kDescend || k <= kKc);
+  const int kc_max = std::max(1, std::min(kKc, k));
+  const int mc_tiles = std::max<int>(1, static_cast<int>(kMcBytes / (sizeof(float) * R * kc_max)));
+  float* const slabs = workspace + gemm::PanelFloats(m, k);
+
+  // Row tile t covers rows [t * R, t * R + rows_t) and has vecs_t vectors; its packed panel
+  // (rows_t rounded up to vectors) x k starts at workspace + t * R * k.
+  auto tile_vecs = [&](int t) { return std::min(kTileVecs, (tiled_m - t * R + N - 1) / N); };
+  auto tile_of = [&](int t) -> ATile {
+    if (in_place) return {a.data, static_cast<size_t>(a.ld)};
+    return {workspace + static_cast<size_t>(t) * R * k, static_cast<size_t>(tile_vecs(t) * N)};
+  };
+
+  if (!in_place) {
+    for (int t = 0; t < row_tiles; ++t) {
+      const ATile tile = tile_of(t);
+      PackATile(d, ta, a, t * R, std::min(R, tiled_m - t * R), k, static_cast<int>(tile.step),
+                const_cast<float*>(tile.a));
+    }
+  }
+
+  // Threads pay from about 2 MFLOP and when each gets at least two column tiles. The column
+  // tiles are cut into up to gemm::kChunks contiguous chunks that threads claim as they come.
+  const bool threaded = 2.0 * m * n * k > 2e6 && col_tiles >= 4;
+  const int chunks = threaded ? std::min(gemm::kChunks, col_tiles) : 1;
+  auto run_chunk = [&](int chunk) {
+    const int jt_begin = static_cast<int>(static_cast<long>(col_tiles) * chunk / chunks);
+    const int jt_end = static_cast<int>(static_cast<long>(col_tiles) * (chunk + 1) / chunks);
+    // Images are converted a slab of column tiles at a time into the chunk's own slab; a
+    // matrix B is read in place, the whole chunk at once.
+    const int group_tiles = images != nullptr ? kImageSlabTiles : jt_end - jt_begin;
+    float* const slab = slabs + chunk * gemm::ImageSlabFloats(k);
+    TileArgs args;
+    args.alpha = alpha;
+    args.eta = epilogue.eta;
+    args.decay = epilogue.decay;
+    args.ldc = static_cast<size_t>(c.ld);
+    // With k == 0 one empty block still applies beta and the epilogue.
+    for (int k0 = 0; k0 == 0 || k0 < k; k0 += kc_max) {
+      const int kc = std::min(kc_max, k - k0);
+      const bool first = k0 == 0, last = k0 + kc >= k;
+      args.kc = kc;
+      args.beta = first ? beta : 1.0f;
+      args.read_c = !first || beta != 0.0f;
+      args.epilogue = last ? epilogue.kind : Epilogue::kNone;
+      for (int g0 = jt_begin; g0 < jt_end; g0 += group_tiles) {
+        const int g1 = std::min(jt_end, g0 + group_tiles);
+        const int j0 = g0 * kTileCols;
+        const float* b_block = slab;
+        if (images != nullptr) {
+          const SlabSteps steps =
+              PackImageSlab(tb, *images, k0, kc, j0, std::min(n, g1 * kTileCols) - j0, slab);
+          args.b_step_p = steps.p;
+          args.b_step_j = steps.j;
+        } else {
+          b_block = b.data + j0 * b_step_j + k0 * b_step_p;
+          args.b_step_p = b_step_p;
+          args.b_step_j = b_step_j;
+        }
+        for (int t0 = 0; t0 < row_tiles; t0 += mc_tiles) {
+          const int t1 = std::min(row_tiles, t0 + mc_tiles);
+          for (int jt = g0; jt < g1; ++jt) {
+            const int cols = std::min(kTileCols, n - jt * kTileCols);
+            args.b = b_block + (jt - g0) * kTileCols * args.b_step_j;
+            for (int t = t0; t < t1; ++t) {
+              const ATile tile = tile_of(t);
+              args.a = tile.a + static_cast<size_t>(k0) * tile.step;
+              args.a_step = tile.step;
+              args.bias = epilogue.bias == nullptr ? nullptr : epilogue.bias + t * R;
+              args.c = c.col(jt * kTileCols) + t * R;
+              args.rows = std::min(R, tiled_m - t * R);
+              RunTile(tile_vecs(t), cols, args);
+            }
+          }
+        }
+        for (int r = tiled_m; r < m; ++r) {
+          const bool a_cols = ta == Trans::kNo;  // op(A)(r, p) = A(r, p): a row of A is strided
+          const float* a_row = a_cols ? a.data + r + static_cast<size_t>(k0) * a.ld
+                                      : a.data + k0 + static_cast<size_t>(r) * a.ld;
+          const size_t a_step = a_cols ? static_cast<size_t>(a.ld) : 1;
+          const float bias = epilogue.bias == nullptr ? 0.0f : epilogue.bias[r];
+          RemainderRow(a_row, a_step, b_block, args.b_step_p, std::min(n, g1 * kTileCols) - j0,
+                       bias, args, c.col(j0) + r, args.ldc);
+        }
+      }
+    }
+  };
+  if (chunks == 1) {
+    run_chunk(0);
+  } else {
+    ParallelFor(chunks, &RunChunk<decltype(run_chunk)>, &run_chunk);
+  }
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace tinymlp
+HWY_AFTER_NAMESPACE();
+
+#endif  // include guard toggle

@@ -1,0 +1,56 @@
+#include "engine/train/evaluate.h"
+
+#include <algorithm>
+
+#include "engine/ops/kernels.h"
+
+namespace tinymlp {
+
+size_t BatchBuffers::Bytes(int dim, int capacity) {
+  return Arena::MatBytes<float>(dim, capacity) + Arena::RoundUp(capacity * sizeof(int32_t)) +
+         Arena::RoundUp(capacity);
+}
+
+BatchBuffers BatchBuffers::Allocate(Arena& arena, int dim, int capacity) {
+  BatchBuffers b;
+  b.x = arena.AllocateMat<float>(dim, capacity);
+  b.index = arena.AllocateArray<int32_t>(capacity);
+  b.labels = arena.AllocateArray<uint8_t>(capacity);
+  b.capacity = capacity;
+  return b;
+}
+
+int ArgMax(const float* v, int n) {
+  int best = 0;
+  for (int i = 1; i < n; ++i)
+    if (v[i] > v[best]) best = i;
+  return best;
+}
+
+Evaluation Evaluate(Mlp<float>& net, const Normalization& norm, const Dataset& data, float lambda,
+                    BatchBuffers& buffers) {
+  Evaluation result;
+  const int n = data.count();
+  if (n == 0) return result;
+  const int chunk = std::min(net.max_batch(), buffers.capacity);
+  long correct = 0;
+  double loss = 0;
+  for (int first = 0; first < n; first += chunk) {
+    const int cols = std::min(chunk, n - first);
+    for (int j = 0; j < cols; ++j) {
+      buffers.index[j] = first + j;
+      buffers.labels[j] = data.labels[first + j];
+    }
+    const ImageBatch x{data.pixels.data(),  buffers.index, norm.mean.data(),
+                       norm.inv_std.data(), kImageDim,     cols};
+    loss += net.Forward(x, buffers.labels);
+    const Mat p = net.probabilities();
+    for (int j = 0; j < cols; ++j) correct += ArgMax(p.col(j), p.rows) == buffers.labels[j];
+  }
+  result.loss = loss / n;
+  result.cost = result.loss + lambda * net.WeightSquaredSum();
+  result.accuracy = static_cast<double>(correct) / n;
+  return result;
+}
+
+}  // namespace tinymlp

@@ -1,0 +1,51 @@
+// `tinymlp bench-train`: its result line on synthetic data, and its one-line errors for bad
+// flags (exit 2) and missing data (exit 1). Timings are printed, never checked.
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <string>
+
+#include "tests/util/test_util.h"
+
+namespace tinymlp {
+namespace {
+
+using testing::RunOutput;
+using testing::RunTinymlp;
+using testing::TempDir;
+
+TEST(BenchTrain, PrintsStepTimeGflopsAndEvalTime) {
+  TempDir dir;
+  testing::WriteRandomCifarDir(dir.path(), 120);
+  const RunOutput r = RunTinymlp("bench-train --data " + dir.path() +
+                                 " --split 10k --batch 20 --steps 5 --threads 1");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::regex last_line(R"((^|\n)ms_per_step=[0-9.]+ gflops=[0-9.]+ eval_ms=[0-9.]+\n$)");
+  EXPECT_TRUE(std::regex_search(r.out, last_line)) << r.out;
+}
+
+TEST(BenchTrain, RejectsBadFlagsWithUsageError) {
+  TempDir dir;
+  testing::WriteRandomCifarDir(dir.path(), 20);
+  struct Case {
+    std::string flags, mentions;
+  };
+  for (const Case& c :
+       {Case{"--steps 0", "--steps"}, Case{"--batch 0", "--batch"}, Case{"--hidden 50,,3", "50,,3"},
+        Case{"--split 7k", "--split"}, Case{"--batch 500", "--batch 500"}}) {
+    const RunOutput r = RunTinymlp("bench-train --data " + dir.path() + " --split 10k " + c.flags);
+    EXPECT_EQ(r.exit_code, 2) << c.flags << ": " << r.err;
+    EXPECT_NE(r.err.find(c.mentions), std::string::npos) << c.flags << ": " << r.err;
+    EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << "one line: " << r.err;
+  }
+}
+
+TEST(BenchTrain, MissingDataIsADataError) {
+  TempDir dir;
+  const RunOutput r = RunTinymlp("bench-train --data " + dir.File("nowhere"));
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("nowhere"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace tinymlp
