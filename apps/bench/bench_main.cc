@@ -20,8 +20,8 @@
 #include <vector>
 
 #include "engine/base/arena.h"
-#include "engine/ops/kernels.h"
 #include "engine/base/rng.h"
+#include "engine/ops/kernels.h"
 #include "platform/cpu.h"
 #include "platform/threads.h"
 

@@ -15,9 +15,9 @@
 #include "apps/tinymlp/image_input.h"
 #include "apps/tinymlp/options.h"
 #include "engine/base/arena.h"
-#include "engine/train/evaluate.h"
-#include "engine/ops/kernels.h"
 #include "engine/io/model_file.h"
+#include "engine/ops/kernels.h"
+#include "engine/train/evaluate.h"
 #include "platform/error.h"
 #include "platform/threads.h"
 

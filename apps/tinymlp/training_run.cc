@@ -4,9 +4,9 @@
 #include <cstdio>
 
 #include "apps/tinymlp/options.h"
-#include "engine/train/augment.h"
 #include "engine/io/model_file.h"
 #include "engine/model/optimizer.h"
+#include "engine/train/augment.h"
 #include "platform/clock.h"
 #include "platform/error.h"
 #include "platform/files.h"

@@ -4,10 +4,10 @@
 #include <cassert>
 #include <cmath>
 
-#include "engine/model/batch_norm.h"
-#include "engine/ops/kernels.h"
 #include "engine/base/parallel.h"
 #include "engine/base/rng.h"
+#include "engine/model/batch_norm.h"
+#include "engine/ops/kernels.h"
 
 namespace tinymlp {
 namespace {

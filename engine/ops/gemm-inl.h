@@ -34,11 +34,11 @@
 
 #include <algorithm>
 
-#include "engine/ops/gemm_layout.h"
 #include "engine/base/image_batch.h"
-#include "engine/ops/kernels_reference.h"
 #include "engine/base/mat.h"
 #include "engine/base/parallel.h"
+#include "engine/ops/gemm_layout.h"
+#include "engine/ops/kernels_reference.h"
 #include "engine/ops/pixels-inl.h"
 #include "engine/ops/simd_tail-inl.h"
 

@@ -13,8 +13,8 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "engine/ops/kernels_reference.h"
 #include "engine/base/mat.h"
+#include "engine/ops/kernels_reference.h"
 
 namespace tinymlp {
 

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "engine/model/mlp.h"
 #include "engine/base/rng.h"
+#include "engine/model/mlp.h"
 #include "platform/error.h"
 
 namespace tinymlp {

@@ -17,13 +17,13 @@
 #include <vector>
 
 #include "engine/base/arena.h"
-#include "engine/train/augment.h"
+#include "engine/base/rng.h"
 #include "engine/io/cifar10.h"
-#include "engine/train/evaluate.h"
 #include "engine/model/mlp.h"
 #include "engine/model/optimizer.h"
-#include "engine/base/rng.h"
 #include "engine/model/schedule.h"
+#include "engine/train/augment.h"
+#include "engine/train/evaluate.h"
 
 namespace tinymlp {
 

@@ -21,10 +21,10 @@
 
 #include "engine/base/arena.h"
 #include "engine/io/cifar10.h"
-#include "engine/train/evaluate.h"
-#include "engine/ops/kernels.h"
-#include "engine/model/mlp.h"
 #include "engine/io/model_file.h"
+#include "engine/model/mlp.h"
+#include "engine/ops/kernels.h"
+#include "engine/train/evaluate.h"
 #include "tests/util/test_util.h"
 
 #define STB_IMAGE_WRITE_IMPLEMENTATION

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/io/model_file.h"
 #include "engine/base/rng.h"
+#include "engine/io/model_file.h"
 #include "platform/error.h"
 
 namespace tinymlp {

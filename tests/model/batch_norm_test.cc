@@ -7,8 +7,8 @@
 #include <cmath>
 #include <vector>
 
-#include "engine/model/mlp.h"
 #include "engine/base/rng.h"
+#include "engine/model/mlp.h"
 
 namespace tinymlp {
 namespace {

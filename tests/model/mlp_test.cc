@@ -6,8 +6,8 @@
 #include <cmath>
 #include <vector>
 
-#include "engine/train/gradcheck.h"
 #include "engine/ops/kernels.h"
+#include "engine/train/gradcheck.h"
 #include "engine/train/trainer.h"
 
 namespace tinymlp {

@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "engine/base/arena.h"
-#include "engine/ops/kernels.h"
 #include "engine/base/rng.h"
+#include "engine/ops/kernels.h"
 #include "platform/threads.h"
 #include "tests/util/for_each_target.h"
 

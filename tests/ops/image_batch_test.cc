@@ -8,8 +8,8 @@
 
 #include <vector>
 
-#include "engine/ops/kernels.h"
 #include "engine/base/rng.h"
+#include "engine/ops/kernels.h"
 #include "platform/threads.h"
 #include "tests/util/for_each_target.h"
 

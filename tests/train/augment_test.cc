@@ -6,9 +6,9 @@
 
 #include <vector>
 
+#include "engine/base/rng.h"
 #include "engine/io/cifar10.h"
 #include "engine/ops/kernels.h"
-#include "engine/base/rng.h"
 #include "platform/error.h"
 
 namespace tinymlp {

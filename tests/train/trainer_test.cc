@@ -1,12 +1,13 @@
 // Training with the issue-6 options on random images (no data needed): every optimizer, with
 // batch norm, dropout and augmentation, lowers the training loss, and the same seed gives the
 // same weights bit for bit.
+#include "engine/train/trainer.h"
+
 #include <gtest/gtest.h>
 
 #include <vector>
 
 #include "engine/train/gradcheck.h"  // RandomDataset
-#include "engine/train/trainer.h"
 
 namespace tinymlp {
 namespace {
