@@ -64,7 +64,7 @@ void RunBenchTrain(const BenchTrainOptions& o) {
   TrainConfig config;
   config.batch = o.batch;
   config.lambda = 0.001f;
-  Arena arena(Trainer::ArenaBytes(shape, o.batch, data.train.count()));
+  Arena arena(MeasureArena<Trainer>(shape, config, data.train, norm));
   Trainer trainer(shape, config, data.train, norm, arena);
 
   const int warmup = std::max(10, o.steps / 10);

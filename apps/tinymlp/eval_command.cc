@@ -30,10 +30,12 @@ void RunEval(const EvalOptions& o) {
                     ", not a CIFAR-10 classifier (3072 -> 10)");
   }
   constexpr int kChunk = 1000;
-  Arena arena(Mlp<float>::ArenaBytes(model.shape, kChunk) + BatchBuffers::Bytes(kImageDim, kChunk));
+  // Evaluate reads the uint8 images itself: no float batch (gather_rows 0).
+  Arena arena(MeasureArena<Mlp<float>>(model.shape, kChunk) +
+              MeasureArena<BatchBuffers>(kChunk, /*gather_rows=*/0));
   Mlp<float> net(model.shape, kChunk, arena);
   model.CopyInto(net);
-  BatchBuffers buffers = BatchBuffers::Allocate(arena, kImageDim, kChunk);
+  BatchBuffers buffers(kChunk, /*gather_rows=*/0, arena);
   PrintResult("test_accuracy", Evaluate(net, model.norm, test, 0.0f, buffers).accuracy);
 }
 

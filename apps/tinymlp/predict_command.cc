@@ -90,10 +90,11 @@ void RunPredict(const PredictOptions& o) {
   }
 
   const int chunk = std::min(largest, kMaxChunk);
-  Arena arena(Mlp<float>::ArenaBytes(model.shape, chunk) + BatchBuffers::Bytes(kImageDim, chunk));
+  Arena arena(MeasureArena<Mlp<float>>(model.shape, chunk) +
+              MeasureArena<BatchBuffers>(chunk, kImageDim));
   Mlp<float> net(model.shape, chunk, arena);
   model.CopyInto(net);
-  BatchBuffers buffers = BatchBuffers::Allocate(arena, kImageDim, chunk);
+  BatchBuffers buffers(chunk, kImageDim, arena);
 
   nlohmann::json images = nlohmann::json::array(), batches = nlohmann::json::array();
   long total = 0, total_correct = 0;

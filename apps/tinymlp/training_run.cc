@@ -62,17 +62,17 @@ ScheduleKind ScheduleOf(const RunSettings& s) {
   throw UsageError("--schedule: '" + s.schedule + "' is not one of cyclic, linear-decay, constant");
 }
 
-Mlp<float>::Init InitOf(const RunSettings& s) {
+WeightInit InitOf(const RunSettings& s) {
   const std::string init = s.init.empty() ? (s.init_sigma > 0 ? "normal" : "xavier") : s.init;
   if (init == "normal") {
     if (!(s.init_sigma > 0)) throw UsageError("--init normal needs --init-sigma S (S > 0)");
-    return Mlp<float>::Init::kNormal;
+    return WeightInit::kNormal;
   }
   if (s.init_sigma > 0) {
     throw UsageError("--init-sigma goes with --init normal, not --init " + init);
   }
-  if (init == "xavier") return Mlp<float>::Init::kXavier;
-  if (init == "he") return Mlp<float>::Init::kHe;
+  if (init == "xavier") return WeightInit::kXavier;
+  if (init == "he") return WeightInit::kHe;
   throw UsageError("--init: '" + init + "' is not one of he, xavier, normal");
 }
 
@@ -153,7 +153,7 @@ RunResult RunTraining(const RunSettings& s, const Cifar10& data) {
     schedule = LearningRateSchedule::LinearDecay(s.eta_max, s.eta_min, config.steps);
   }
 
-  Arena arena(Trainer::ArenaBytes(shape, config, data.train.count()));
+  Arena arena(MeasureArena<Trainer>(shape, config, data.train, norm));
   Trainer trainer(shape, config, data.train, norm, arena);
 
   RunResult result;

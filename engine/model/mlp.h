@@ -15,25 +15,33 @@
 // averages) and draw dropout masks; Backward is valid only after such a Forward when the network
 // has batch norm or dropout. The default, inference, uses the running averages and no dropout.
 //
+// Layers: Forward and Backward are the forward/backward pairs of engine/model/layers.h, called
+// top to bottom. Where the weight gradients go (kept in grads(), or spent on a fused SGD step)
+// is decided by GradientSink there, chosen here by Backward or BackwardSgdStep.
+//
 // Memory: everything lives in the Arena given to the constructor, carved out once:
 //   params   all weights and biases in one flat block (so an optimizer step is one loop)
 //   grads    the same shapes, one flat block
+//   acts     per layer, out_l x max_batch activations; two max_width x max_batch gradient buffers
 //   bn       per batch-norm layer: running mean and variance (persistent), shat (out_l x
-//            max_batch), batch mean and 1/std (scratch)
-//   acts     per layer, out_l x max_batch activations; two out_max x max_batch gradient buffers;
-//            with dropout, one out_l x max_batch mask per hidden layer
+//            max_batch), batch mean and 1/std (scratch); max_width doubles of row sums
+//   dropout  one out_l x max_batch mask per hidden layer
 //   gemm     the GEMM packing workspace
-// Forward and Backward allocate nothing. Templated on the element type: float trains through
-// the Highway kernels, double runs the same code through the scalar reference for gradient
-// checks (engine/kernels.h).
+// The constructor only carves (arena.h's contract; size it with MeasureArena<Mlp<T>>): a new
+// network is all zeros. Give it weights with InitWeights (engine/model/init.h) or a model file
+// (Model::CopyInto) before the first Forward. Forward and Backward allocate nothing, but the
+// first parallel kernel starts the thread team (an allocation): whoever runs training steps
+// calls StartWorkerThreads (engine/base/parallel.h) first, as Trainer does. Templated on the
+// element type: float trains through the Highway kernels, double runs the same code through the
+// scalar reference for gradient checks (engine/ops/kernels.h).
 #pragma once
 
 #include <cstdint>
 #include <vector>
 
 #include "engine/base/arena.h"
-#include "engine/base/image_batch.h"
 #include "engine/base/mat.h"
+#include "engine/model/layers.h"
 
 namespace tinymlp {
 
@@ -67,36 +75,25 @@ struct MlpParams {
   std::vector<T*> gamma;
   std::vector<T*> beta;
 
-  static size_t Bytes(const MlpShape& shape);
   static MlpParams Allocate(const MlpShape& shape, Arena& arena);
-};
 
-// What Forward and Backward read: a D x B matrix, or a batch of uint8 images that the first
-// layer's GEMMs normalize as they go (engine/image_batch.h), so no float copy is written.
-template <typename T>
-struct MlpInput {
-  template <typename U>
-  MlpInput(MatView<U> m) : mat(m) {}             // NOLINT: implicit, as callers pass either kind
-  MlpInput(const ImageBatch& b) : images(&b) {}  // NOLINT
-  int cols() const { return images != nullptr ? images->count : mat.cols; }
-
-  MatView<const T> mat;
-  const ImageBatch* images = nullptr;
+ private:
+  // Points w, b, gamma and beta into the block at `base` (null: only counts); returns the
+  // block's size in T.
+  size_t Layout(const MlpShape& shape, T* base);
 };
 
 template <typename T>
 class Mlp {
  public:
-  // Bytes the constructor takes from its arena.
-  static size_t ArenaBytes(const MlpShape& shape, int max_batch);
-
+  // Carves every buffer from `arena` and nothing else (see Memory above).
   Mlp(const MlpShape& shape, int max_batch, Arena& arena);
 
-  // Weights N(0, sigma^2) per layer, biases and beta zero, gamma one. sigma is 1/sqrt(in) for
-  // kXavier (the course's initialization, the default), sqrt(2/in) for kHe, and `sigma` for
-  // kNormal. The dropout stream is seeded from `seed` too.
-  enum class Init { kXavier, kHe, kNormal };
-  void InitWeights(uint64_t seed, Init init = Init::kXavier, double sigma = 0);
+  // A fresh start for the state beside the weights: running averages unset (mean 0, variance
+  // 1; the next training Forward replaces them with its batch's statistics), and the dropout
+  // masks' stream seeded from `seed` (a stream of its own, so the weights do not depend on
+  // whether dropout is on). InitWeights calls it.
+  void ResetState(uint64_t seed);
 
   // Training mode: batch statistics and dropout (see the top of this file).
   void set_training(bool training) { training_ = training; }
@@ -113,11 +110,11 @@ class Mlp {
   // After Forward on the same x with labels: grads() = gradient of the cost
   // mean cross-entropy + lambda * sum W^2 over the batch.
   void Backward(MlpInput<T> x, T lambda);
-  // Backward and a plain gradient-descent step, p -= eta * gradient, in one pass. Each weight
-  // matrix is updated by the GEMM that computes its gradient, W -= eta (G inᵀ + 2 lambda W)
-  // (GemmDescend, rounded as Backward followed by the update rounds it), so dW is never
-  // written and W is read and written once; grads() then holds only the bias, gamma and beta
-  // gradients. The batch must be at most kGemmDescendMaxK (engine/kernels.h).
+  // Backward and a plain gradient-descent step, p -= eta * gradient, in one pass
+  // (GradientSink::Descend, layers.h): each weight matrix is updated by the GEMM that computes
+  // its gradient, rounded as Backward followed by the update rounds it, so dW is never written;
+  // grads() then holds only the bias, gamma and beta gradients. The batch must be at most
+  // kGemmDescendMaxK (engine/ops/kernels.h).
   void BackwardSgdStep(MlpInput<T> x, T lambda, T eta);
   // sum over layers of the squared Frobenius norm of W.
   double WeightSquaredSum() const;
@@ -130,10 +127,8 @@ class Mlp {
   MatView<T> probabilities() const { return acts_.back().cols_block(0, batch_); }
 
  private:
-  // Backward, and with eta the SGD step (see BackwardSgdStep).
-  void BackwardPass(MlpInput<T> x, T lambda, const T* eta);
-  // h *= a fresh dropout mask for hidden layer l (stored for Backward).
-  void ApplyDropout(int l, MatView<T> h);
+  // Backward, the gradients going where `sink` says.
+  void BackwardPass(MlpInput<T> x, T lambda, const GradientSink<T>& sink);
 
   struct BnScratch {
     MatView<T> shat;       // out x max_batch: normalized pre-activations of the last Forward

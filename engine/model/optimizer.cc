@@ -14,20 +14,6 @@ OptimizerKind ParseOptimizer(const std::string& name) {
   throw UsageError("--optimizer: '" + name + "' is not one of sgd, momentum, nesterov, adam");
 }
 
-size_t Optimizer::ArenaBytes(const OptimizerConfig& config, size_t n) {
-  const size_t block = Arena::RoundUp(n * sizeof(float));
-  switch (config.kind) {
-    case OptimizerKind::kSgd:
-      return 0;
-    case OptimizerKind::kMomentum:
-    case OptimizerKind::kNesterov:
-      return block;
-    case OptimizerKind::kAdam:
-      return 2 * block;
-  }
-  return 0;
-}
-
 Optimizer::Optimizer(const OptimizerConfig& config, size_t n, Arena& arena)
     : config_(config), n_(n) {
   if (config.kind != OptimizerKind::kSgd) m_ = arena.AllocateArray<float>(n);

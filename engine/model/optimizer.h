@@ -37,8 +37,8 @@ struct OptimizerConfig {
 
 class Optimizer {
  public:
-  // Bytes of state for n parameters.
-  static size_t ArenaBytes(const OptimizerConfig& config, size_t n);
+  // State for n parameters, zero, carved from `arena` (nothing for plain SGD; size it with
+  // MeasureArena<Optimizer>).
   Optimizer(const OptimizerConfig& config, size_t n, Arena& arena);
 
   // One update of p[0..n) from g[0..n) with rate eta. Allocates nothing.

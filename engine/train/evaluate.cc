@@ -6,18 +6,11 @@
 
 namespace tinymlp {
 
-size_t BatchBuffers::Bytes(int dim, int capacity) {
-  return Arena::MatBytes<float>(dim, capacity) + Arena::RoundUp(capacity * sizeof(int32_t)) +
-         Arena::RoundUp(capacity);
-}
-
-BatchBuffers BatchBuffers::Allocate(Arena& arena, int dim, int capacity) {
-  BatchBuffers b;
-  b.x = arena.AllocateMat<float>(dim, capacity);
-  b.index = arena.AllocateArray<int32_t>(capacity);
-  b.labels = arena.AllocateArray<uint8_t>(capacity);
-  b.capacity = capacity;
-  return b;
+BatchBuffers::BatchBuffers(int capacity, int gather_rows, Arena& arena)
+    : index(arena.AllocateArray<int32_t>(capacity)),
+      labels(arena.AllocateArray<uint8_t>(capacity)),
+      capacity(capacity) {
+  if (gather_rows > 0) x = arena.AllocateMat<float>(gather_rows, capacity);
 }
 
 int ArgMax(const float* v, int n) {

@@ -16,15 +16,20 @@ struct Evaluation {
   double accuracy = 0;  // fraction classified correctly
 };
 
-// The buffers one forward pass over up to `capacity` images needs besides the network's own.
+// The buffers one forward pass over up to `capacity` images needs besides the network's own:
+// which images (index) and their labels. Evaluate and training without augmentation need no
+// more: the first layer reads the uint8 images itself (engine/base/image_batch.h). A caller that
+// gathers normalized floats first (predict, for instance) asks for x too.
 struct BatchBuffers {
-  Mat x;            // D x capacity: normalized images
-  int32_t* index;   // capacity: which images of the data set
-  uint8_t* labels;  // capacity
+  Mat x;                      // gather_rows x capacity: normalized images (empty without)
+  int32_t* index = nullptr;   // capacity: which images of the data set
+  uint8_t* labels = nullptr;  // capacity
   int capacity = 0;
 
-  static size_t Bytes(int dim, int capacity);
-  static BatchBuffers Allocate(Arena& arena, int dim, int capacity);
+  BatchBuffers() = default;
+  // Carves the buffers from `arena`; x only when gather_rows > 0 (D for CIFAR-10 images).
+  // Size with MeasureArena<BatchBuffers>(capacity, gather_rows).
+  BatchBuffers(int capacity, int gather_rows, Arena& arena);
 };
 
 // net.max_batch() and buffers.capacity are the chunk size; both must be at least 1.

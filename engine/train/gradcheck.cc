@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "engine/base/rng.h"
+#include "engine/model/init.h"
 #include "engine/model/mlp.h"
 #include "platform/error.h"
 
@@ -30,10 +31,10 @@ std::vector<GradCheckEntry> GradCheck(const Dataset& data, const GradCheckConfig
   shape.input = config.dims;
   shape.hidden = config.hidden;
   shape.batch_norm = config.batch_norm;
-  Arena arena(Mlp<double>::ArenaBytes(shape, config.samples) +
+  Arena arena(MeasureArena<Mlp<double>>(shape, config.samples) +
               Arena::MatBytes<double>(config.dims, config.samples));
   Mlp<double> net(shape, config.samples, arena);
-  net.InitWeights(config.seed);
+  InitWeights(net, config.seed);
   net.set_training(true);
 
   // The inputs, normalized with the statistics of the images used.

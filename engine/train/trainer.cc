@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "engine/base/parallel.h"
 #include "engine/ops/kernels.h"
 
 namespace tinymlp {
@@ -11,22 +12,6 @@ int WorkColumns(int batch) { return std::max(batch, Trainer::kEvalChunk); }
 
 }  // namespace
 
-size_t Trainer::ArenaBytes(const MlpShape& shape, const TrainConfig& config, int train_count) {
-  const int cols = WorkColumns(config.batch);
-  size_t bytes = Mlp<float>::ArenaBytes(shape, cols) +
-                 Arena::RoundUp(train_count * sizeof(int32_t)) +
-                 BatchBuffers::Bytes(shape.input, cols);
-  bytes += Optimizer::ArenaBytes(config.optimizer, MlpParams<float>::Bytes(shape) / sizeof(float));
-  if (config.augment.any()) bytes += Arena::RoundUp(config.batch * sizeof(ImageTransform));
-  return bytes;
-}
-
-size_t Trainer::ArenaBytes(const MlpShape& shape, int batch, int train_count) {
-  TrainConfig config;
-  config.batch = batch;
-  return ArenaBytes(shape, config, train_count);
-}
-
 Trainer::Trainer(const MlpShape& shape, const TrainConfig& config, const Dataset& train,
                  const Normalization& norm, Arena& arena)
     : config_(config),
@@ -34,15 +19,20 @@ Trainer::Trainer(const MlpShape& shape, const TrainConfig& config, const Dataset
       norm_(norm),
       net_(shape, WorkColumns(config.batch), arena),
       optimizer_(config.optimizer, net_.params().flat_size, arena),
+      buffers_(WorkColumns(config.batch), /*gather_rows=*/0, arena),
+      order_(arena.AllocateArray<int32_t>(train.count())),
       rng_(config.seed),
       augment_rng_(config.seed ^ 0xA06E'0000'0000'0001ull) {
-  net_.InitWeights(config.seed, config.init, config.init_sigma);
+  if (config.augment.any()) {
+    transforms_ = arena.AllocateArray<ImageTransform>(config.batch);
+    augmented_ = arena.AllocateMat<float>(shape.input, config.batch);
+  }
+  if (arena.measuring()) return;  // hollow, for MeasureArena: nothing to initialize
+  InitWeights(net_, config.seed, config.init, config.init_sigma);
   net_.set_bn_alpha(config.bn_alpha);
-  if (config.augment.any()) transforms_ = arena.AllocateArray<ImageTransform>(config.batch);
-  order_ = arena.AllocateArray<int32_t>(train.count());
   for (int i = 0; i < train.count(); ++i) order_[i] = i;
   Shuffle(order_, train.count(), rng_);
-  buffers_ = BatchBuffers::Allocate(arena, shape.input, WorkColumns(config.batch));
+  StartWorkerThreads();  // the kernels' thread team, started now so that no step allocates
 }
 
 double Trainer::Step(float eta) {
@@ -61,11 +51,10 @@ double Trainer::Step(float eta) {
                           norm_.inv_std.data(), kImageDim, batch};
   MlpInput<float> x = images;
   if (transforms_ != nullptr) {
-    const Mat augmented = buffers_.x.cols_block(0, batch);
     for (int j = 0; j < batch; ++j) transforms_[j] = RandomTransform(config_.augment, augment_rng_);
     GatherNormalizeAugment(train_.pixels.data(), index, norm_.mean.data(), norm_.inv_std.data(),
-                           transforms_, augmented);
-    x = augmented;
+                           transforms_, augmented_);
+    x = augmented_;
   }
 
   // Training mode (batch statistics, dropout) for this step only: evaluations in between use

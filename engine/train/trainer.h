@@ -2,7 +2,10 @@
 // loss, cost and accuracy over a whole data set, and the metrics recorded along the way.
 //
 // Set-up (Trainer's constructor) takes every buffer a step needs from the arena: the shuffled
-// index, the network's own buffers, and the augmented mini-batch. A step hands the network the
+// index, the network's own buffers, the optimizer's state, and with augmentation the augmented
+// mini-batch (D x batch floats; nothing of the kind without). Size the arena with
+// MeasureArena<Trainer>(shape, config, train, norm) (engine/base/arena.h); the constructor then
+// initializes the weights, shuffles, and starts the worker threads. A step hands the network the
 // batch as uint8 images (engine/image_batch.h; normalized inside the first layer's GEMMs), or,
 // with augmentation, gathers the mirrored and shifted images into floats first
 // (engine/augment.h); it runs forward and backward in training mode (batch statistics, dropout)
@@ -19,6 +22,7 @@
 #include "engine/base/arena.h"
 #include "engine/base/rng.h"
 #include "engine/io/cifar10.h"
+#include "engine/model/init.h"
 #include "engine/model/mlp.h"
 #include "engine/model/optimizer.h"
 #include "engine/model/schedule.h"
@@ -35,8 +39,8 @@ struct TrainConfig {
   uint64_t seed = 1;
   OptimizerConfig optimizer;  // plain SGD by default
   AugmentConfig augment;      // none by default
-  Mlp<float>::Init init = Mlp<float>::Init::kXavier;
-  double init_sigma = 0;  // with Init::kNormal
+  WeightInit init = WeightInit::kXavier;
+  double init_sigma = 0;  // with WeightInit::kNormal
   float bn_alpha = 0.9f;  // running-average weight of the old value (batch norm)
 };
 
@@ -51,11 +55,10 @@ class Trainer {
  public:
   // Columns evaluated per forward pass when scoring a whole data set.
   static constexpr int kEvalChunk = 1000;
-  static size_t ArenaBytes(const MlpShape& shape, const TrainConfig& config, int train_count);
-  // The same for plain SGD without augmentation.
-  static size_t ArenaBytes(const MlpShape& shape, int batch, int train_count);
 
-  // The network's weights are initialized from config.seed. `train` and `norm` must outlive it.
+  // Carves everything from `arena` (its contract: arena.h); unless measuring, then initializes
+  // the network's weights from config.seed, shuffles, and starts the worker threads, so that no
+  // step allocates. `train` and `norm` must outlive it.
   Trainer(const MlpShape& shape, const TrainConfig& config, const Dataset& train,
           const Normalization& norm, Arena& arena);
 
@@ -80,10 +83,13 @@ class Trainer {
   const Dataset& train_;
   const Normalization& norm_;
   Mlp<float> net_;
-  int32_t* order_;        // train.count(): the current epoch's permutation
-  BatchBuffers buffers_;  // max(batch, kEvalChunk) columns; x holds the batch with augmentation
   Optimizer optimizer_;   // its state (velocity, moments) is in the arena
-  ImageTransform* transforms_ = nullptr;  // batch: this step's augmentation, with augment on
+  BatchBuffers buffers_;  // max(batch, kEvalChunk) columns of index and labels, no floats
+  int32_t* order_;        // train.count(): the current epoch's permutation
+  // With augmentation only (else null and empty): this step's transforms (batch) and the
+  // augmented batch (D x batch floats).
+  ImageTransform* transforms_ = nullptr;
+  Mat augmented_;
   Rng rng_;
   Rng augment_rng_;  // separate, so augmentation does not change the shuffling
   long step_ = 0;

@@ -19,10 +19,10 @@ double TestAccuracy(const Cifar10& data, bool batch_norm) {
   config.lambda = 0.005f;
   config.batch = 100;
   config.steps = 1000;  // one cycle, n_s = 500
-  config.init = Mlp<float>::Init::kNormal;
+  config.init = WeightInit::kNormal;
   config.init_sigma = 1e-4;
   const Normalization norm = Normalization::FromData(data.train);
-  Arena arena(Trainer::ArenaBytes(shape, config, data.train.count()));
+  Arena arena(MeasureArena<Trainer>(shape, config, data.train, norm));
   Trainer trainer(shape, config, data.train, norm, arena);
   trainer.Run(LearningRateSchedule::Cyclic(1e-5f, 0.1f, 500), Dataset(), nullptr, nullptr);
   return trainer.Evaluate(data.test).accuracy;

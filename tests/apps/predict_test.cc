@@ -22,6 +22,7 @@
 #include "engine/base/arena.h"
 #include "engine/io/cifar10.h"
 #include "engine/io/model_file.h"
+#include "engine/model/init.h"
 #include "engine/model/mlp.h"
 #include "engine/ops/kernels.h"
 #include "engine/train/evaluate.h"
@@ -66,11 +67,11 @@ class PredictTest : public ::testing::Test {
 
     MlpShape shape;
     shape.hidden = {kHidden};
-    arena_ = std::make_unique<Arena>(Mlp<float>::ArenaBytes(shape, kMaxImages) +
-                                     BatchBuffers::Bytes(kImageDim, kMaxImages));
+    arena_ = std::make_unique<Arena>(MeasureArena<Mlp<float>>(shape, kMaxImages) +
+                                     MeasureArena<BatchBuffers>(kMaxImages, kImageDim));
     net_ = std::make_unique<Mlp<float>>(shape, kMaxImages, *arena_);
-    net_->InitWeights(1234);
-    buffers_ = BatchBuffers::Allocate(*arena_, kImageDim, kMaxImages);
+    InitWeights(*net_, 1234);
+    buffers_ = BatchBuffers(kMaxImages, kImageDim, *arena_);
     norm_.mean.assign(kImageDim, 120.0f);
     norm_.inv_std.assign(kImageDim, 1.0f / 64);
     SaveModel(model_path_, Model::FromNetwork(*net_, norm_));

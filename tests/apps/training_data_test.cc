@@ -43,7 +43,7 @@ TEST_F(RealData, OverfitsOneHundredImages) {
   TrainConfig config;
   config.lambda = 0;
   config.batch = 100;
-  Arena arena(Trainer::ArenaBytes(shape, config.batch, sample.count()));
+  Arena arena(MeasureArena<Trainer>(shape, config, sample, norm));
   Trainer trainer(shape, config, sample, norm, arena);
   for (int t = 0; t < 400; ++t) trainer.Step(0.05f);
   const Evaluation e = trainer.Evaluate(sample);

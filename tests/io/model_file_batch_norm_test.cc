@@ -8,6 +8,7 @@
 
 #include "engine/base/rng.h"
 #include "engine/io/model_file.h"
+#include "engine/model/init.h"
 #include "platform/error.h"
 
 namespace tinymlp {
@@ -27,10 +28,10 @@ struct Net {
   Arena arena;
   Mlp<float> mlp;
   explicit Net(const MlpShape& shape)
-      : arena(Mlp<float>::ArenaBytes(shape, 8) + Arena::MatBytes<float>(shape.input, 8)),
+      : arena(MeasureArena<Mlp<float>>(shape, 8) + Arena::MatBytes<float>(shape.input, 8)),
         mlp(shape, 8, arena) {}
   void Randomize(uint64_t seed) {
-    mlp.InitWeights(seed);
+    InitWeights(mlp, seed);
     Rng rng(seed + 1);
     for (size_t k = 0; k < mlp.params().flat_size; ++k)
       mlp.params().flat[k] += static_cast<float>(0.1 * rng.Normal());

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "engine/base/crc32.h"
+#include "engine/model/init.h"
 #include "platform/error.h"
 #include "tests/util/test_util.h"
 
@@ -15,9 +16,9 @@ Model SmallModel() {
   MlpShape shape;
   shape.input = 12;
   shape.hidden = {5, 4};
-  Arena arena(Mlp<float>::ArenaBytes(shape, 2));
+  Arena arena(MeasureArena<Mlp<float>>(shape, 2));
   Mlp<float> net(shape, 2, arena);
-  net.InitWeights(7);
+  InitWeights(net, 7);
   for (int l = 0; l < shape.layers(); ++l)
     for (int i = 0; i < shape.out(l); ++i) net.params().b[l][i] = 0.1f * (i + l);
   Normalization norm;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/base/rng.h"
+#include "engine/model/init.h"
 #include "engine/model/mlp.h"
 
 namespace tinymlp {
@@ -88,12 +89,12 @@ TEST(BatchNorm, FloatNetworkMatchesDouble) {
   shape.hidden = {30, 20};
   shape.batch_norm = true;
   const int batch = 16;
-  Arena arena_f(Mlp<float>::ArenaBytes(shape, batch) + Arena::MatBytes<float>(40, batch));
-  Arena arena_d(Mlp<double>::ArenaBytes(shape, batch) + Arena::MatBytes<double>(40, batch));
+  Arena arena_f(MeasureArena<Mlp<float>>(shape, batch) + Arena::MatBytes<float>(40, batch));
+  Arena arena_d(MeasureArena<Mlp<double>>(shape, batch) + Arena::MatBytes<double>(40, batch));
   Mlp<float> nf(shape, batch, arena_f);
   Mlp<double> nd(shape, batch, arena_d);
-  nf.InitWeights(5, Mlp<float>::Init::kHe);
-  nd.InitWeights(5, Mlp<double>::Init::kHe);
+  InitWeights(nf, 5, WeightInit::kHe);
+  InitWeights(nd, 5, WeightInit::kHe);
   MatView<float> xf = arena_f.AllocateMat<float>(40, batch);
   MatView<double> xd = arena_d.AllocateMat<double>(40, batch);
   Rng rng(9);
@@ -140,9 +141,9 @@ TEST(Dropout, OffAtInferenceRandomWhileTraining) {
   shape.hidden = {200};
   shape.dropout = 0.3f;
   const int batch = 50;
-  Arena arena(Mlp<double>::ArenaBytes(shape, batch) + Arena::MatBytes<double>(20, batch));
+  Arena arena(MeasureArena<Mlp<double>>(shape, batch) + Arena::MatBytes<double>(20, batch));
   Mlp<double> net(shape, batch, arena);
-  net.InitWeights(1);
+  InitWeights(net, 1);
   MatView<double> x = arena.AllocateMat<double>(20, batch);
   Rng rng(2);
   for (int j = 0; j < batch; ++j)

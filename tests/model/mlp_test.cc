@@ -6,6 +6,7 @@
 #include <cmath>
 #include <vector>
 
+#include "engine/model/init.h"
 #include "engine/ops/kernels.h"
 #include "engine/train/gradcheck.h"
 #include "engine/train/trainer.h"
@@ -66,7 +67,7 @@ TEST(Mlp, OverfitsASmallSample) {
   config.lambda = 0;
   config.batch = 100;
   config.steps = 300;
-  Arena arena(Trainer::ArenaBytes(shape, config.batch, train.count()));
+  Arena arena(MeasureArena<Trainer>(shape, config, train, norm));
   Trainer trainer(shape, config, train, norm, arena);
   const double before = trainer.Evaluate(train).loss;
   for (long t = 0; t < config.steps; ++t) trainer.Step(0.05f);
@@ -85,7 +86,7 @@ TEST(Mlp, SameSeedSameWeights) {
   config.batch = 50;
   std::vector<float> first;
   for (int run = 0; run < 2; ++run) {
-    Arena arena(Trainer::ArenaBytes(shape, config.batch, train.count()));
+    Arena arena(MeasureArena<Trainer>(shape, config, train, norm));
     Trainer trainer(shape, config, train, norm, arena);
     for (int t = 0; t < 20; ++t) trainer.Step(0.01f);
     const MlpParams<float>& p = trainer.network().params();
@@ -111,13 +112,13 @@ struct TwinNets {
 
   explicit TwinNets(const MlpShape& s)
       : shape(s),
-        arena(2 * Mlp<float>::ArenaBytes(s, 11)),
+        arena(2 * MeasureArena<Mlp<float>>(s, 11)),
         a(s, 11, arena),
         b(s, 11, arena),
         x_storage(static_cast<size_t>(kImageDim) * index.size()),
         x(x_storage.data(), kImageDim, static_cast<int>(index.size())) {
-    a.InitWeights(3);
-    b.InitWeights(3);
+    InitWeights(a, 3);
+    InitWeights(b, 3);
     for (int32_t i : index) labels.push_back(data.labels[i]);
     GatherNormalize(data.pixels.data(), index.data(), norm.mean.data(), norm.inv_std.data(), x);
   }
@@ -174,13 +175,20 @@ TEST(Mlp, FusedSgdStepMatchesBackwardThenUpdate) {
   }
 }
 
-TEST(Mlp, ArenaSizeIsExact) {
-  MlpShape shape;
-  shape.hidden = {50, 30};
-  const size_t bytes = Mlp<float>::ArenaBytes(shape, 100);
-  Arena arena(bytes);
-  Mlp<float> net(shape, 100, arena);
-  EXPECT_EQ(arena.used(), bytes);
+TEST(Mlp, MeasuredArenaIsWhatConstructionTakes) {
+  for (bool batch_norm : {false, true}) {
+    MlpShape shape;
+    shape.hidden = {50, 30};
+    shape.batch_norm = batch_norm;
+    shape.dropout = batch_norm ? 0.0f : 0.5f;
+    const size_t bytes = MeasureArena<Mlp<float>>(shape, 100);
+    // At least the parameters, their gradients and the activations of 100 columns.
+    EXPECT_GT(bytes, (2 * shape.parameter_count() + (50 + 30 + 10) * 100) * sizeof(float));
+    Arena arena(bytes);
+    Mlp<float> net(shape, 100, arena);
+    EXPECT_EQ(arena.used(), bytes);
+    EXPECT_EQ(arena.capacity(), bytes);
+  }
 }
 
 }  // namespace

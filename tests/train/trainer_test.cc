@@ -30,7 +30,7 @@ struct TrainSetup {
 
 std::vector<float> Train(TrainSetup& s, long steps, float eta, double* first_loss,
                          double* last_loss) {
-  Arena arena(Trainer::ArenaBytes(s.shape, s.config, s.data.count()));
+  Arena arena(MeasureArena<Trainer>(s.shape, s.config, s.data, s.norm));
   Trainer trainer(s.shape, s.config, s.data, s.norm, arena);
   *first_loss = trainer.Evaluate(s.data).loss;
   for (long t = 0; t < steps; ++t) trainer.Step(eta);
@@ -59,6 +59,25 @@ TEST(DeepTrainer, SameSeedSameWeights) {
   const std::vector<float> wc = Train(c, 30, 0.001f, &f, &l);
   EXPECT_EQ(wa, wb);
   EXPECT_NE(wa, wc);
+}
+
+// Only what a run uses is reserved: the float batch exists for augmentation only (D x batch),
+// and evaluation reads uint8 images, so no D x kEvalChunk matrix is ever carved.
+TEST(TrainerArena, FloatBatchOnlyWithAugmentation) {
+  TrainSetup s(OptimizerKind::kSgd);
+  s.config.batch = 100;
+  const size_t with = MeasureArena<Trainer>(s.shape, s.config, s.data, s.norm);
+  s.config.augment = AugmentConfig();
+  const size_t without = MeasureArena<Trainer>(s.shape, s.config, s.data, s.norm);
+  const size_t batch_floats = sizeof(float) * kImageDim * 100;
+  ASSERT_GT(with, without);
+  EXPECT_GE(with - without, batch_floats);
+  EXPECT_LT(with - without, batch_floats + 1024) << "the float batch and 100 transforms";
+  EXPECT_LT(without, sizeof(float) * kImageDim * Trainer::kEvalChunk);
+
+  EXPECT_LT(MeasureArena<BatchBuffers>(Trainer::kEvalChunk, 0), 8192u);
+  EXPECT_GE(MeasureArena<BatchBuffers>(Trainer::kEvalChunk, kImageDim),
+            sizeof(float) * kImageDim * Trainer::kEvalChunk);
 }
 
 }  // namespace
