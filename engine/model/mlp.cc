@@ -121,18 +121,19 @@ double Mlp<T>::Forward(MlpInput<T> x, const uint8_t* labels) {
   // Hidden layers: Linear -> [BatchNorm] -> ReLU -> [Dropout].
   for (int l = 0; l + 1 < L; ++l) {
     const MatView<T> h = acts_[l].cols_block(0, batch_);
-    if (!shape_.has_bn(l)) {
-      LinearForward(MatView<const T>(params_.w[l]), params_.b[l], in, Activation::kRelu, h, ws);
-    } else {
-      LinearForward(MatView<const T>(params_.w[l]), static_cast<const T*>(nullptr), in,
-                    Activation::kNone, h, ws);
+    // Without batch norm the GEMM adds the bias and applies the ReLU; with it, the layer has no
+    // bias (b[l] is null: beta plays its part) and the ReLU follows the normalization.
+    const bool bn = shape_.has_bn(l);
+    LinearForward(MatView<const T>(params_.w[l]), params_.b[l], in,
+                  bn ? Activation::kNone : Activation::kRelu, h, ws);
+    if (bn) {
       const T* gamma = params_.gamma[l];
       const T* beta = params_.beta[l];
       if (training_) {
-        const BnScratch& bn = bn_[l];
+        const BnScratch& scratch = bn_[l];
         BatchNormForwardTrain(gamma, beta, bn_alpha_, !bn_started_, h,
-                              bn.shat.cols_block(0, batch_), bn.mean, bn.inv_std, running_mean_[l],
-                              running_var_[l], bn_sums_);
+                              scratch.shat.cols_block(0, batch_), scratch.mean, scratch.inv_std,
+                              running_mean_[l], running_var_[l], bn_sums_);
       } else {
         BatchNormForwardInference(gamma, beta, running_mean_[l], running_var_[l], h);
       }
@@ -168,28 +169,29 @@ void Mlp<T>::BackwardSgdStep(MlpInput<T> x, T lambda, T eta) {
 template <typename T>
 void Mlp<T>::BackwardPass(MlpInput<T> x, T lambda, const GradientSink<T>& sink) {
   float* const ws = gemm_workspace_;
-  // g = dL/d(layer output), starting from the loss's backward that Forward left in grad_a_;
-  // g_in = dL/d(layer input), the next layer's g: the two buffers swap roles going down.
+  // g = dL/d(layer output), starting from the loss's backward that Forward left in grad_a_. Each
+  // layer's dx = dL/d(its input) is the next layer's g; the two buffers take turns.
   MatView<T> g(grad_a_.data, shape_.classes, batch_, grad_a_.ld);
-  MatView<T> g_in(grad_b_.data, 0, batch_, grad_b_.ld);
+  T* spare = grad_b_.data;
   for (int l = shape_.layers() - 1; l >= 0; --l) {
     const MlpInput<T> in = l == 0 ? x : MlpInput<T>(acts_[l - 1].cols_block(0, batch_));
-    g_in.rows = shape_.in(l);
+    // The first layer's input is the data: no gradient for it.
+    const MatView<T> dx = l > 0 ? MatView<T>(spare, shape_.in(l), batch_, g.ld) : MatView<T>();
     LinearBackward(params_.w[l], params_.b[l], in, MatView<const T>(g), lambda, sink, grads_.w[l],
-                   grads_.b[l], l > 0 ? g_in : MatView<T>(), ws);
+                   grads_.b[l], dx, ws);
     if (l == 0) break;
     // Hidden layer l-1, in reverse: Dropout, ReLU, BatchNorm. `in` is its output after dropout:
     // > 0 exactly where the ReLU passed and the unit was kept.
-    if (shape_.dropout > 0) DropoutBackward(MatView<const T>(dropout_mask_[l - 1]), g_in);
-    ReluBackward(in.mat, g_in);
+    if (shape_.dropout > 0) DropoutBackward(MatView<const T>(dropout_mask_[l - 1]), dx);
+    ReluBackward(in.mat, dx);
     if (shape_.has_bn(l - 1)) {
-      const int n = g_in.rows;
       BatchNormBackward(params_.gamma[l - 1], MatView<const T>(bn_[l - 1].shat), bn_[l - 1].inv_std,
-                        g_in, grads_.gamma[l - 1], grads_.beta[l - 1]);
-      sink.Vector(params_.gamma[l - 1], grads_.gamma[l - 1], n);
-      sink.Vector(params_.beta[l - 1], grads_.beta[l - 1], n);
+                        dx, grads_.gamma[l - 1], grads_.beta[l - 1]);
+      sink.Vector(params_.gamma[l - 1], grads_.gamma[l - 1], dx.rows);
+      sink.Vector(params_.beta[l - 1], grads_.beta[l - 1], dx.rows);
     }
-    std::swap(g, g_in);
+    spare = g.data;
+    g = dx;
   }
 }
 
