@@ -6,12 +6,12 @@
 // mini-batch (D x batch floats; nothing of the kind without). Size the arena with
 // MeasureArena<Trainer>(shape, config, train, norm) (engine/base/arena.h); the constructor then
 // initializes the weights, shuffles, and starts the worker threads. A step hands the network the
-// batch as uint8 images (engine/image_batch.h; normalized inside the first layer's GEMMs), or,
+// batch as uint8 images (engine/base/image_batch.h; normalized inside the first layer's GEMMs), or,
 // with augmentation, gathers the mirrored and shifted images into floats first
-// (engine/augment.h); it runs forward and backward in training mode (batch statistics, dropout)
-// and updates every parameter: plain SGD inside the backward GEMMs (Mlp::BackwardSgdStep) for
-// batches up to kGemmDescendMaxK, otherwise after backward like the other optimizers
-// (engine/optimizer.h, state in the arena). It allocates nothing.
+// (engine/train/augment.h); it runs forward and backward in training mode (batch statistics,
+// dropout) and updates every parameter: plain SGD inside the backward GEMMs (Mlp::BackwardSgdStep)
+// for batches up to kGemmDescendMaxK, otherwise after backward like the other optimizers
+// (engine/model/optimizer.h, state in the arena). It allocates nothing.
 #pragma once
 
 #include <cstdint>
