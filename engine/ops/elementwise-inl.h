@@ -1,5 +1,6 @@
-// Per-target element-wise kernels and reductions (see elementwise.cc for the dispatch). Each
-// walks a column in whole vectors and finishes with one partial vector (simd_tail-inl.h).
+// Per-target element-wise kernels and reductions (interface: elementwise.h; dispatch:
+// elementwise.cc). Each walks a column in whole vectors and finishes with one partial vector
+// (simd_tail-inl.h).
 #if defined(TINYMLP_ENGINE_ELEMENTWISE_INL_H_) == defined(HWY_TARGET_TOGGLE)
 #ifdef TINYMLP_ENGINE_ELEMENTWISE_INL_H_
 #undef TINYMLP_ENGINE_ELEMENTWISE_INL_H_
@@ -7,7 +8,6 @@
 #define TINYMLP_ENGINE_ELEMENTWISE_INL_H_
 #endif
 
-#include <hwy/cache_control.h>
 #include <hwy/contrib/math/math-inl.h>
 #include <hwy/highway.h>
 
@@ -16,16 +16,12 @@
 #include <limits>
 
 #include "engine/base/mat.h"
-#include "engine/base/parallel.h"
-#include "engine/ops/pixels-inl.h"
 #include "engine/ops/simd_tail-inl.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace tinymlp {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
-
-inline int64_t DispatchedTargetTarget() { return HWY_TARGET; }
 
 // Applies f(d, v, i) -> vector to every element of column-major x, in place; i is the row of
 // the vector's first lane.
@@ -164,47 +160,6 @@ double SoftmaxCrossEntropyTarget(ConstMat s, const uint8_t* HWY_RESTRICT labels,
 double SoftmaxCrossEntropyBackwardTarget(ConstMat s, const uint8_t* HWY_RESTRICT labels,
                                          float scale, Mat p, Mat g) {
   return SoftmaxCrossEntropyColumns(s, labels, p, g, scale);
-}
-
-// Columns [j_begin, j_end) of GatherNormalize.
-inline void GatherNormalizeColumns(const uint8_t* HWY_RESTRICT pixels,
-                                   const int32_t* HWY_RESTRICT index,
-                                   const float* HWY_RESTRICT mean,
-                                   const float* HWY_RESTRICT inv_std, Mat x, int j_begin,
-                                   int j_end) {
-  // The images are scattered over the data set (150 MB for 49k), so each one is a fresh trip
-  // to DRAM: while converting image j, request image j + 2, so the requests are spread out
-  // instead of queueing behind each other.
-  constexpr int kAhead = 2, kLine = 64;
-  auto image = [&](int j) { return pixels + static_cast<size_t>(index[j]) * x.rows; };
-  for (int a = j_begin + 1; a < std::min(j_end, j_begin + kAhead); ++a)
-    for (int i = 0; i < x.rows; i += kLine) hwy::Prefetch(image(a) + i);
-  for (int j = j_begin; j < j_end; ++j) {
-    NormalizePixels(image(j), mean, inv_std, x.rows, x.col(j),
-                    j + kAhead < j_end ? image(j + kAhead) : nullptr);
-  }
-}
-
-template <class F>
-void RunColumnChunk(const void* f, int i) {
-  (*static_cast<const F*>(f))(i);
-}
-
-void GatherNormalizeTarget(const uint8_t* HWY_RESTRICT pixels, const int32_t* HWY_RESTRICT index,
-                           const float* HWY_RESTRICT mean, const float* HWY_RESTRICT inv_std,
-                           Mat x) {
-  // A training batch (3072 x 100) is worth two threads; each column is written by one thread,
-  // so the result is the same for any thread count.
-  const int chunks = static_cast<long>(x.rows) * x.cols >= 100000 ? std::min(8, x.cols) : 1;
-  auto run = [&](int chunk) {
-    GatherNormalizeColumns(pixels, index, mean, inv_std, x, x.cols * chunk / chunks,
-                           x.cols * (chunk + 1) / chunks);
-  };
-  if (chunks == 1) {
-    run(0);
-  } else {
-    ParallelFor(chunks, &RunColumnChunk<decltype(run)>, &run);
-  }
 }
 
 }  // namespace HWY_NAMESPACE

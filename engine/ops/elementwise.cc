@@ -1,4 +1,5 @@
-// Exports the per-target kernels of elementwise-inl.h and dispatches to the best at run time.
+// Exports the per-target kernels of elementwise-inl.h and dispatches to the best at run time
+// (interface: elementwise.h).
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "engine/ops/elementwise.cc"
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
@@ -7,11 +8,10 @@
 #include "engine/ops/elementwise-inl.h"
 
 #if HWY_ONCE
-#include "engine/ops/kernels.h"
+#include "engine/ops/elementwise.h"
 
 namespace tinymlp {
 
-HWY_EXPORT(DispatchedTargetTarget);
 HWY_EXPORT(AddBiasTarget);
 HWY_EXPORT(AddBiasReluTarget);
 HWY_EXPORT(ReluForwardTarget);
@@ -19,9 +19,7 @@ HWY_EXPORT(ReluBackwardTarget);
 HWY_EXPORT(RowSumsTarget);
 HWY_EXPORT(SoftmaxCrossEntropyTarget);
 HWY_EXPORT(SoftmaxCrossEntropyBackwardTarget);
-HWY_EXPORT(GatherNormalizeTarget);
 
-int64_t DispatchedTarget() { return HWY_DYNAMIC_DISPATCH(DispatchedTargetTarget)(); }
 void AddBias(const float* bias, Mat x) { HWY_DYNAMIC_DISPATCH(AddBiasTarget)(bias, x); }
 void AddBiasRelu(const float* bias, Mat x) { HWY_DYNAMIC_DISPATCH(AddBiasReluTarget)(bias, x); }
 void ReluForward(Mat x) { HWY_DYNAMIC_DISPATCH(ReluForwardTarget)(x); }
@@ -34,10 +32,6 @@ double SoftmaxCrossEntropy(ConstMat s, const uint8_t* labels, Mat p) {
 }
 double SoftmaxCrossEntropyBackward(ConstMat s, const uint8_t* labels, float scale, Mat p, Mat g) {
   return HWY_DYNAMIC_DISPATCH(SoftmaxCrossEntropyBackwardTarget)(s, labels, scale, p, g);
-}
-void GatherNormalize(const uint8_t* pixels, const int32_t* index, const float* mean,
-                     const float* inv_std, Mat x) {
-  HWY_DYNAMIC_DISPATCH(GatherNormalizeTarget)(pixels, index, mean, inv_std, x);
 }
 
 }  // namespace tinymlp

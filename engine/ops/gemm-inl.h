@@ -1,4 +1,4 @@
-// Per-target GEMM (compiled once per Highway target; see gemm.cc for the dispatch).
+// Per-target GEMM (compiled once per Highway target; interface: gemm.h; dispatch: gemm.cc).
 //
 // Three parts, each in its own function:
 //   PackA        copies op(A) into row tiles of up to kTileVecs vectors, zero-padded to whole
@@ -38,7 +38,7 @@
 #include "engine/base/mat.h"
 #include "engine/base/parallel.h"
 #include "engine/ops/gemm_layout.h"
-#include "engine/ops/kernels_reference.h"
+#include "engine/ops/gemm_reference.h"  // Trans
 #include "engine/ops/pixels-inl.h"
 #include "engine/ops/simd_tail-inl.h"
 
@@ -62,7 +62,7 @@ constexpr int kTileVecs = 2;
 constexpr int kTileCols = 6;
 #endif
 
-// Cache blocking (engine/gemm_layout.h): K in blocks of gemm::kKc; an M block of about
+// Cache blocking (gemm_layout.h): K in blocks of gemm::kKc; an M block of about
 // kMcBytes of packed A stays in L2 while the columns stream past.
 using gemm::kKc;
 constexpr size_t kMcBytes = 256 * 1024;

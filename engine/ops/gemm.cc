@@ -1,4 +1,5 @@
-// Exports the per-target GEMM of gemm-inl.h and dispatches to the best one at run time.
+// Exports the per-target GEMM of gemm-inl.h and dispatches to the best one at run time
+// (interface: gemm.h).
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "engine/ops/gemm.cc"
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
@@ -39,7 +40,7 @@ void GemmDescendTarget(Trans ta, Trans tb, float eta, float decay, ConstMat a, C
 HWY_AFTER_NAMESPACE();
 
 #if HWY_ONCE
-#include "engine/ops/kernels.h"
+#include "engine/ops/gemm.h"
 
 namespace tinymlp {
 

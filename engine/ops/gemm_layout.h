@@ -8,7 +8,7 @@
 namespace tinymlp::gemm {
 
 // K in blocks of kKc steps: a kKc x kTileCols slice of op(B) is 9 KiB, for L1. GemmDescend
-// (kernels.h) needs K in one block: kGemmDescendMaxK is this.
+// (gemm.h) needs K in one block: kGemmDescendMaxK is this.
 constexpr int kKc = 384;
 // C's column tiles are cut into at most kChunks contiguous chunks that threads claim.
 constexpr int kChunks = 8;

@@ -1,5 +1,5 @@
 // Per-target conversion of uint8 pixels to normalized floats, shared by GatherNormalize
-// (elementwise-inl.h) and the GEMM's packing of an ImageBatch (gemm-inl.h), so the two produce
+// (gather-inl.h) and the GEMM's packing of an ImageBatch (gemm-inl.h), so the two produce
 // the same bits.
 #if defined(TINYMLP_ENGINE_PIXELS_INL_H_) == defined(HWY_TARGET_TOGGLE)
 #ifdef TINYMLP_ENGINE_PIXELS_INL_H_

@@ -9,7 +9,7 @@
 #include <functional>
 #include <vector>
 
-#include "engine/ops/kernels.h"
+#include "engine/ops/dispatch.h"
 
 namespace tinymlp::testing {
 

@@ -1,0 +1,341 @@
+// The GEMM family (engine/ops/gemm.h) against its scalar reference, on every Highway target
+// compiled into this binary and supported by this CPU:
+//   - every transpose form, alpha and beta, with sizes that are not multiples of any vector
+//     width and leading dimensions larger than the row count; C's padding must stay untouched
+//     and, with beta = 0, C must not be read;
+//   - shapes on the edges of the blocking: K one below, at and one above the K block
+//     (gemm_layout.h's kKc = 384), M and N smaller than one register tile, M across an M block,
+//     and A read in place (ld padded to whole vectors) as well as packed;
+//   - the fused epilogues (bias, bias + ReLU, the gradient-descent step GemmDescend);
+//   - an ImageBatch of uint8 images as op(B): against the reference, and bit for bit against the
+//     same GEMM on the batch GatherNormalize writes out (same sums in the same order: only where
+//     op(B) comes from differs). Sizes cross the image slab (96 columns), the K block and the
+//     register tiles; indices repeat and skip, as a shuffled epoch's do;
+//   - the result does not depend on the thread count.
+#include "engine/ops/gemm.h"
+
+#include <gtest/gtest.h>
+#include <hwy/aligned_allocator.h>
+
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "engine/base/arena.h"
+#include "engine/base/image_batch.h"
+#include "engine/base/rng.h"
+#include "engine/ops/elementwise_reference.h"
+#include "engine/ops/gather.h"
+#include "platform/threads.h"
+#include "tests/util/for_each_target.h"
+#include "tests/util/padded_mat.h"
+
+namespace tinymlp {
+namespace {
+
+using testing::ExpectNear;
+using testing::ForEachTarget;
+using testing::PaddedMat;
+
+const int kSizes[] = {1, 7, 17, 33, 127};
+
+struct Shape {
+  Trans ta, tb;
+  int m, n, k;
+};
+
+// ld of op(A)'s storage: padded to a cache line (so a one-tile A is read in place) or not.
+int LdFor(int rows, bool padded) { return padded ? Arena::PaddedLd<float>(rows) : rows + 1; }
+
+// ---- float matrices ------------------------------------------------------------------------
+
+TEST(Gemm, AllFormsMatchReference) {
+  ForEachTarget([] {
+    Rng rng(1);
+    for (Trans ta : {Trans::kNo, Trans::kYes})
+      for (Trans tb : {Trans::kNo, Trans::kYes})
+        for (int m : kSizes)
+          for (int n : kSizes)
+            for (int k : kSizes) {
+              const int pad = (m + n + k) % 3;  // ld > rows on two shapes out of three
+              const int a_rows = ta == Trans::kNo ? m : k, b_rows = tb == Trans::kNo ? k : n;
+              PaddedMat a(a_rows, ta == Trans::kNo ? k : m, a_rows + pad, rng);
+              PaddedMat b(b_rows, tb == Trans::kNo ? n : k, b_rows + pad + 1, rng);
+              for (float beta : {0.0f, 1.5f}) {
+                PaddedMat c(m, n, m + pad, rng);
+                PaddedMat want = c;
+                // With beta == 0 the old C must not be read: poison it.
+                if (beta == 0.0f)
+                  for (int j = 0; j < n; ++j)
+                    for (int i = 0; i < m; ++i)
+                      c.view(i, j) = std::numeric_limits<float>::quiet_NaN();
+                auto workspace = hwy::AllocateAligned<float>(GemmWorkspaceFloats(m, k));
+                Gemm(ta, tb, 0.75f, a.view, b.view, beta, c.view, workspace.get());
+                reference::Gemm<float>(ta, tb, 0.75f, a.view, b.view, beta, want.view);
+                SCOPED_TRACE(::testing::Message()
+                             << "m=" << m << " n=" << n << " k=" << k << " ta=" << int(ta)
+                             << " tb=" << int(tb) << " beta=" << beta);
+                ExpectNear(c.view, want.view, 1e-6 * k + 1e-6);
+                ASSERT_TRUE(c.PaddingIntact());
+              }
+            }
+  });
+}
+
+TEST(Gemm, LargeTrainingShapes) {
+  // The products of a training step (m=50, batch 100) through the threaded path.
+  ForEachTarget([] {
+    Rng rng(2);
+    for (Shape s : {Shape{Trans::kNo, Trans::kNo, 50, 100, 3072},
+                    Shape{Trans::kNo, Trans::kYes, 50, 3072, 100},
+                    Shape{Trans::kYes, Trans::kNo, 50, 100, 10}}) {
+      const int a_rows = s.ta == Trans::kNo ? s.m : s.k, b_rows = s.tb == Trans::kNo ? s.k : s.n;
+      PaddedMat a(a_rows, s.ta == Trans::kNo ? s.k : s.m, a_rows, rng);
+      PaddedMat b(b_rows, s.tb == Trans::kNo ? s.n : s.k, b_rows, rng);
+      PaddedMat c(s.m, s.n, s.m, rng), want(s.m, s.n, s.m, rng);
+      auto workspace = hwy::AllocateAligned<float>(GemmWorkspaceFloats(s.m, s.k));
+      Gemm(s.ta, s.tb, 1.0f, a.view, b.view, 0.0f, c.view, workspace.get());
+      reference::Gemm<float>(s.ta, s.tb, 1.0f, a.view, b.view, 0.0f, want.view);
+      ExpectNear(c.view, want.view, 1e-6 * s.k);
+    }
+  });
+}
+
+void CheckBiasEpilogue(const Shape& s, bool relu, bool padded_ld, Rng& rng) {
+  const int a_rows = s.ta == Trans::kNo ? s.m : s.k, a_cols = s.ta == Trans::kNo ? s.k : s.m;
+  const int b_rows = s.tb == Trans::kNo ? s.k : s.n, b_cols = s.tb == Trans::kNo ? s.n : s.k;
+  PaddedMat a(a_rows, a_cols, LdFor(a_rows, padded_ld), rng);
+  PaddedMat b(b_rows, b_cols, b_rows + 2, rng);
+  PaddedMat c(s.m, s.n, s.m + 3, rng);
+  for (int j = 0; j < s.n; ++j)  // beta is 0: C must not be read
+    for (int i = 0; i < s.m; ++i) c.view(i, j) = std::numeric_limits<float>::quiet_NaN();
+  std::vector<float> bias(s.m);
+  for (float& v : bias) v = static_cast<float>(rng.Uniform() - 0.5);
+  auto workspace = hwy::AllocateAligned<float>(GemmWorkspaceFloats(s.m, s.k));
+  if (relu) {
+    GemmBiasRelu(s.ta, s.tb, a.view, b.view, bias.data(), c.view, workspace.get());
+  } else {
+    GemmBias(s.ta, s.tb, a.view, b.view, bias.data(), c.view, workspace.get());
+  }
+  std::vector<float> want_storage(static_cast<size_t>(s.m) * s.n);
+  Mat want(want_storage.data(), s.m, s.n);
+  reference::Gemm<float>(s.ta, s.tb, 1.0f, a.view, b.view, 0.0f, want);
+  reference::AddBias(bias.data(), want);
+  if (relu) reference::ReluForward(want);
+  SCOPED_TRACE(::testing::Message()
+               << "m=" << s.m << " n=" << s.n << " k=" << s.k << " ta=" << int(s.ta)
+               << " tb=" << int(s.tb) << " relu=" << relu << " padded_ld=" << padded_ld);
+  for (int j = 0; j < s.n; ++j)
+    for (int i = 0; i < s.m; ++i)
+      ASSERT_NEAR(c.view(i, j), want(i, j), 1e-6 * s.k + 1e-6) << "at (" << i << ", " << j << ")";
+  ASSERT_TRUE(c.PaddingIntact()) << "wrote outside C";
+}
+
+TEST(Gemm, BiasAndReluMatchReferenceOnBlockEdges) {
+  ForEachTarget([] {
+    Rng rng(11);
+    for (Trans ta : {Trans::kNo, Trans::kYes})
+      for (Trans tb : {Trans::kNo, Trans::kYes})
+        for (int m : {1, 7, 17, 50, 65})
+          for (int n : {1, 5, 6, 7, 13})
+            for (int k : {1, 17, 383, 384, 385})
+              for (bool relu : {false, true})
+                CheckBiasEpilogue({ta, tb, m, n, k}, relu, (m + k) % 2, rng);
+  });
+}
+
+TEST(Gemm, BiasReluAtTrainingShape) {
+  // The first layer's forward product (W1 read in place, K = 3072: eight K blocks), threaded.
+  ForEachTarget([] {
+    Rng rng(12);
+    CheckBiasEpilogue({Trans::kNo, Trans::kNo, 50, 100, 3072}, true, true, rng);
+    CheckBiasEpilogue({Trans::kNo, Trans::kNo, 10, 100, 50}, false, true, rng);
+  });
+}
+
+TEST(Gemm, AcrossMBlocksAndKBlocksMatchesReference) {
+  // M beyond one M block (a few hundred rows at K = 384), K beyond two blocks, alpha and beta.
+  ForEachTarget([] {
+    Rng rng(13);
+    for (Shape s : {Shape{Trans::kNo, Trans::kNo, 300, 7, 769},
+                    Shape{Trans::kYes, Trans::kYes, 200, 13, 385}}) {
+      const int a_rows = s.ta == Trans::kNo ? s.m : s.k, a_cols = s.ta == Trans::kNo ? s.k : s.m;
+      const int b_rows = s.tb == Trans::kNo ? s.k : s.n, b_cols = s.tb == Trans::kNo ? s.n : s.k;
+      PaddedMat a(a_rows, a_cols, a_rows, rng), b(b_rows, b_cols, b_rows + 1, rng);
+      PaddedMat c(s.m, s.n, s.m + 1, rng);
+      std::vector<float> want_storage(c.storage);
+      Mat want(want_storage.data(), s.m, s.n, c.view.ld);
+      auto workspace = hwy::AllocateAligned<float>(GemmWorkspaceFloats(s.m, s.k));
+      Gemm(s.ta, s.tb, 0.5f, a.view, b.view, -1.25f, c.view, workspace.get());
+      reference::Gemm<float>(s.ta, s.tb, 0.5f, a.view, b.view, -1.25f, want);
+      for (int j = 0; j < s.n; ++j)
+        for (int i = 0; i < s.m; ++i) ASSERT_NEAR(c.view(i, j), want(i, j), 1e-6 * s.k);
+      ASSERT_TRUE(c.PaddingIntact());
+    }
+  });
+}
+
+TEST(Gemm, DescendMatchesReference) {
+  // W -= eta (G inᵀ + decay W), the backward product with the SGD step in its epilogue, up to
+  // K = kGemmDescendMaxK (one K block).
+  ForEachTarget([] {
+    Rng rng(16);
+    for (int m : {1, 7, 17, 50})
+      for (int n : {1, 7, 33, 127})
+        for (int k : {1, 17, 100, kGemmDescendMaxK}) {
+          PaddedMat a(m, k, LdFor(m, (m + n) % 2), rng), b(n, k, n + 1, rng);
+          PaddedMat c(m, n, m + 2, rng);
+          std::vector<float> want_storage(c.storage);
+          const Mat want(want_storage.data(), m, n, c.view.ld);
+          auto workspace = hwy::AllocateAligned<float>(GemmWorkspaceFloats(m, k));
+          GemmDescend(Trans::kNo, Trans::kYes, 0.3f, 0.02f, a.view, b.view, c.view,
+                      workspace.get());
+          reference::GemmDescend(Trans::kNo, Trans::kYes, 0.3f, 0.02f, ConstMat(a.view),
+                                 ConstMat(b.view), want);
+          SCOPED_TRACE(::testing::Message() << "m=" << m << " n=" << n << " k=" << k);
+          for (int j = 0; j < n; ++j)
+            for (int i = 0; i < m; ++i)
+              ASSERT_NEAR(c.view(i, j), want(i, j), 1e-6 * k) << "at (" << i << ", " << j << ")";
+          ASSERT_TRUE(c.PaddingIntact()) << "wrote outside C";
+        }
+  });
+}
+
+TEST(Gemm, ResultDoesNotDependOnThreadCount) {
+  // Every element of C is summed by one thread in the same order whatever the thread count.
+  Rng rng(14);
+  const int m = 50, n = 3072, k = 100;  // dW1 = G Xᵀ, the threaded backward product
+  PaddedMat a(m, k, LdFor(m, true), rng), b(n, k, n, rng);
+  PaddedMat one(m, n, m, rng), two(m, n, m, rng);
+  auto workspace = hwy::AllocateAligned<float>(GemmWorkspaceFloats(m, k));
+  SetThreadCount(1);
+  Gemm(Trans::kNo, Trans::kYes, 1.0f, a.view, b.view, 0.0f, one.view, workspace.get());
+  SetThreadCount(2);
+  Gemm(Trans::kNo, Trans::kYes, 1.0f, a.view, b.view, 0.0f, two.view, workspace.get());
+  SetThreadCount(0);
+  EXPECT_EQ(one.storage, two.storage);
+}
+
+// ---- an ImageBatch as op(B) ------------------------------------------------------------------
+
+// A data set of `count` random images of `size` bytes and a batch of `batch` of them.
+struct Images {
+  std::vector<uint8_t> pixels;
+  std::vector<int32_t> index;
+  std::vector<float> mean, inv_std;
+  ImageBatch batch;
+
+  Images(int size, int count, int batch_size, Rng& rng)
+      : pixels(static_cast<size_t>(size) * count), index(batch_size), mean(size), inv_std(size) {
+    for (uint8_t& p : pixels) p = static_cast<uint8_t>(rng.Below(256));
+    for (int32_t& i : index) i = static_cast<int32_t>(rng.Below(count));
+    for (int i = 0; i < size; ++i) {
+      mean[i] = static_cast<float>(100 + 50 * rng.Uniform());
+      inv_std[i] = static_cast<float>(0.01 + 0.02 * rng.Uniform());
+    }
+    batch = {pixels.data(), index.data(), mean.data(), inv_std.data(), size, batch_size};
+  }
+  // The batch written out as GatherNormalize writes it, with ld > rows.
+  std::vector<float> Gathered(Mat* x) {
+    std::vector<float> storage(static_cast<size_t>(batch.size + 3) * batch.count);
+    *x = Mat(storage.data(), batch.size, batch.count, batch.size + 3);
+    GatherNormalize(pixels.data(), index.data(), mean.data(), inv_std.data(), *x);
+    return storage;
+  }
+};
+
+std::vector<float> Random(size_t n, Rng& rng) {
+  std::vector<float> v(n);
+  for (float& x : v) x = static_cast<float>(2 * rng.Uniform() - 1);
+  return v;
+}
+
+// C = alpha op(A) op(X) + beta C with op(X) = X (forward, tb = kNo) or Xᵀ (backward).
+void CheckImageGemm(Trans tb, int m, int size, int batch, Rng& rng) {
+  Images images(size, 40, batch, rng);
+  const int k = tb == Trans::kNo ? size : batch, n = tb == Trans::kNo ? batch : size;
+  std::vector<float> a_storage = Random(static_cast<size_t>(m + 1) * k, rng);
+  const ConstMat a(a_storage.data(), m, k, m + 1);
+  std::vector<float> c_start = Random(static_cast<size_t>(m + 2) * n, rng);
+  std::vector<float> from_images(c_start), from_matrix(c_start), want(c_start);
+  const Mat c_images(from_images.data(), m, n, m + 2), c_matrix(from_matrix.data(), m, n, m + 2);
+  const Mat c_want(want.data(), m, n, m + 2);
+  auto workspace = hwy::AllocateAligned<float>(GemmWorkspaceFloats(m, k));
+  Mat x;
+  const std::vector<float> x_storage = images.Gathered(&x);
+
+  Gemm(Trans::kNo, tb, -0.5f, a, images.batch, 0.75f, c_images, workspace.get());
+  Gemm(Trans::kNo, tb, -0.5f, a, ConstMat(x), 0.75f, c_matrix, workspace.get());
+  reference::Gemm(Trans::kNo, tb, -0.5f, a, images.batch, 0.75f, c_want);
+  SCOPED_TRACE(::testing::Message()
+               << "tb=" << int(tb) << " m=" << m << " size=" << size << " batch=" << batch);
+  ASSERT_EQ(from_images, from_matrix) << "not the same bits as the GEMM on the gathered batch";
+  for (int j = 0; j < n; ++j)
+    for (int i = 0; i < m; ++i)
+      ASSERT_NEAR(c_images(i, j), c_want(i, j), 1e-5 * k) << "at (" << i << ", " << j << ")";
+}
+
+TEST(GemmImageBatch, ForwardAndBackwardMatchReferenceAndGatheredBatch) {
+  ForEachTarget([] {
+    Rng rng(21);
+    for (Trans tb : {Trans::kNo, Trans::kYes})
+      for (int m : {1, 7, 17, 50})
+        for (int size : {1, 7, 33, 127, 385})
+          for (int batch : {1, 7, 17, 100}) CheckImageGemm(tb, m, size, batch, rng);
+  });
+}
+
+TEST(GemmImageBatch, TrainingShapeMatchesGatheredBatch) {
+  // 3072 pixels: eight K blocks forward; 32 image slabs backward, threaded.
+  ForEachTarget([] {
+    Rng rng(22);
+    CheckImageGemm(Trans::kNo, 50, 3072, 100, rng);
+    CheckImageGemm(Trans::kYes, 50, 3072, 100, rng);
+  });
+}
+
+TEST(GemmImageBatch, BiasAndReluEpilogues) {
+  ForEachTarget([] {
+    Rng rng(23);
+    for (bool relu : {false, true}) {
+      const int m = 17, size = 130, batch = 13;
+      Images images(size, 20, batch, rng);
+      std::vector<float> a_storage = Random(static_cast<size_t>(m) * size, rng);
+      const ConstMat a(a_storage.data(), m, size);
+      const std::vector<float> bias = Random(m, rng);
+      std::vector<float> got(static_cast<size_t>(m) * batch), want(got.size());
+      const Mat c(got.data(), m, batch), c_want(want.data(), m, batch);
+      auto workspace = hwy::AllocateAligned<float>(GemmWorkspaceFloats(m, size));
+      if (relu) {
+        GemmBiasRelu(Trans::kNo, Trans::kNo, a, images.batch, bias.data(), c, workspace.get());
+      } else {
+        GemmBias(Trans::kNo, Trans::kNo, a, images.batch, bias.data(), c, workspace.get());
+      }
+      reference::Gemm(Trans::kNo, Trans::kNo, 1.0f, a, images.batch, 0.0f, c_want);
+      reference::AddBias(bias.data(), c_want);
+      if (relu) reference::ReluForward(c_want);
+      for (size_t i = 0; i < got.size(); ++i) ASSERT_NEAR(got[i], want[i], 1e-5 * size) << i;
+    }
+  });
+}
+
+TEST(GemmImageBatch, ResultDoesNotDependOnThreadCount) {
+  Rng rng(24);
+  const int m = 50, size = 3072, batch = 100;
+  Images images(size, 300, batch, rng);
+  std::vector<float> a_storage = Random(static_cast<size_t>(m) * batch, rng);
+  const ConstMat a(a_storage.data(), m, batch);
+  std::vector<float> one(static_cast<size_t>(m) * size), two(one.size());
+  auto workspace = hwy::AllocateAligned<float>(GemmWorkspaceFloats(m, batch));
+  SetThreadCount(1);
+  Gemm(Trans::kNo, Trans::kYes, 1.0f, a, images.batch, 0.0f, Mat(one.data(), m, size),
+       workspace.get());
+  SetThreadCount(2);
+  Gemm(Trans::kNo, Trans::kYes, 1.0f, a, images.batch, 0.0f, Mat(two.data(), m, size),
+       workspace.get());
+  SetThreadCount(0);
+  EXPECT_EQ(one, two);
+}
+
+}  // namespace
+}  // namespace tinymlp
