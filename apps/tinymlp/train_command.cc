@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "apps/lab/format.h"
 #include "apps/lab/run_plots.h"
 #include "apps/lab/training_run.h"
 #include "apps/tinymlp/commands.h"
@@ -38,11 +39,7 @@ void RunTrain(TrainOptions o) {
                "accuracy %.4f, model and metrics in %s\n",
                o.run.hidden.c_str(), r.steps, r.train_seconds, r.validation.accuracy,
                o.run.out.c_str());
-  if (o.plots) {
-    char title[64];
-    std::snprintf(title, sizeof(title), "lambda=%g", o.run.lambda);
-    WriteRunPlots(r.metrics, o.run.out, title);
-  }
+  if (o.plots) WriteRunPlots(r.metrics, o.run.out, FormatNumber("lambda=%g", o.run.lambda));
   PrintResult("train_seconds", r.train_seconds, 3);
   PrintResult("val_accuracy", r.validation.accuracy);
   PrintResult("test_accuracy", r.test.accuracy);
