@@ -13,8 +13,10 @@
 #include <string>
 #include <vector>
 
+#include "apps/lab/training_run.h"
 #include "apps/tinymlp/commands.h"
 #include "apps/tinymlp/options.h"
+#include "apps/tinymlp/run_flags.h"
 #include "engine/io/cifar10.h"
 #include "engine/ops/kernels.h"
 #include "engine/train/trainer.h"
@@ -103,10 +105,9 @@ void AddBenchTrainCommand(CLI::App& app) {
                                      "Median time of a training step and of one evaluation pass");
   cmd->add_option("--data", o->data, "CIFAR-10 binary folder (holding data_batch_1.bin ...)")
       ->required();
-  cmd->add_option("--split", o->split, "Training/validation split")
-      ->check(CLI::IsMember({"10k", "45k", "49k"}))
-      ->capture_default_str();
+  AddSplitFlag(cmd, o->split);
   cmd->add_option("--hidden", o->hidden, "Hidden widths, e.g. 50 or 50,30; 0 = none")
+      ->check(ParsedBy(ParseHiddenLayers))
       ->capture_default_str();
   cmd->add_option("--batch", o->batch, "Mini-batch size")
       ->check(CLI::Range(1, 1000000))

@@ -3,6 +3,7 @@
 #include <memory>
 #include <string>
 
+#include "apps/lab/training_run.h"
 #include "apps/tinymlp/commands.h"
 #include "apps/tinymlp/options.h"
 #include "engine/io/cifar10.h"
@@ -43,6 +44,7 @@ void AddGradcheckCommand(CLI::App& app) {
       ->check(CLI::Range(1, 10000))
       ->capture_default_str();
   cmd->add_option("--hidden", o->hidden, "Hidden widths, e.g. 6 or 10,8; 0 = none")
+      ->check(ParsedBy(ParseHiddenLayers))
       ->capture_default_str();
   cmd->add_option("--lambda", o->config.lambda, "L2 regularization strength")
       ->check(CLI::Range(0.0, 1e6))

@@ -1,14 +1,31 @@
-// Parsing helpers shared by the subcommands.
+// What every build's subcommands share: the check that runs an engine or lab parser on a flag's
+// text, and the key=value result lines. (The training flags declared once: run_flags.h.)
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <string>
-#include <vector>
+
+#include "platform/error.h"
 
 namespace tinymlp {
 
-// "50" -> {50}; "50,30,20" -> {50, 30, 20}; "0" -> {} (no hidden layer: the softmax classifier).
-// Throws UsageError on empty fields, non-numbers and widths < 1 (other than a lone "0").
-std::vector<int> ParseHiddenLayers(const std::string& text);
+// A CLI11 check that hands the flag's text to `parse` (ParseOptimizer, ParseHiddenLayers ...).
+// Those parsers say what is wrong with the value and leave naming the flag to the command line:
+// CLI11 puts the flag in front, "--optimizer: 'x' is not one of sgd, momentum, nesterov, adam",
+// and main() reports it as a usage error (exit code 2).
+template <typename Parse>
+CLI::Validator ParsedBy(Parse parse) {
+  return CLI::Validator(
+      [parse](std::string& text) -> std::string {
+        try {
+          parse(text);
+        } catch (const Error& e) {
+          return e.what();
+        }
+        return std::string();
+      },
+      "");
+}
 
 // Prints "key=value" on stdout, the machine-readable result lines.
 void PrintResult(const std::string& key, double value, int decimals = 4);

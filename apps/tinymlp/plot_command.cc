@@ -4,8 +4,8 @@
 #include <memory>
 #include <string>
 
-#include "apps/experiments/metrics_csv.h"
-#include "apps/experiments/run_plots.h"
+#include "apps/lab/metrics_csv.h"
+#include "apps/lab/run_plots.h"
 #include "apps/tinymlp/commands.h"
 
 namespace tinymlp {

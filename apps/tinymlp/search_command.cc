@@ -5,10 +5,11 @@
 #include <memory>
 #include <string>
 
+#include "apps/lab/search.h"
+#include "apps/lab/training_run.h"
 #include "apps/tinymlp/commands.h"
 #include "apps/tinymlp/options.h"
-#include "apps/tinymlp/search.h"
-#include "apps/tinymlp/training_run.h"
+#include "apps/tinymlp/run_flags.h"
 #include "platform/error.h"
 
 namespace tinymlp {
@@ -24,8 +25,7 @@ struct SearchOptions {
 void RunSearchCommand(SearchOptions o) {
   SearchSettings& s = o.search;
   if (s.grid && o.random) throw UsageError("--grid and --random: pick one");
-  ValidateRunSettings(s.run);    // --hidden, --init, --init-sigma
-  ParseNs(o.n_s, 1, 1);          // a bad --n-s fails before the data is read
+  ValidateRunSettings(s.run);    // --init with --init-sigma: before the data is read
   PlanSearch(s);                 // so do a bad λ range and --count
   ReadSearchResults(s.results);  // and a malformed results file
   const Cifar10 data = LoadCifar10(o.data, ParseSplit(s.split));
@@ -52,18 +52,15 @@ void AddSearchCommand(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "search", "Train one network per lambda (log scale) and keep the results in a CSV file");
   cmd->add_option("--data", o->data, "CIFAR-10 binary folder")->required();
-  cmd->add_option("--split", s.split, "Training/validation split")
-      ->check(CLI::IsMember({"10k", "45k", "49k"}))
-      ->capture_default_str();
+  AddSplitFlag(cmd, s.split);
+  AddNetworkFlags(cmd, s.run);
   cmd->add_option("--lambda-log-min", s.log_min, "Smallest log10(lambda)")->capture_default_str();
   cmd->add_option("--lambda-log-max", s.log_max, "Largest log10(lambda)")->capture_default_str();
   cmd->add_option("--count", s.count, "Number of lambda values")->capture_default_str();
   cmd->add_flag("--grid", s.grid, "Evenly spaced on the log scale");
   cmd->add_flag("--random", o->random, "Uniform at random on the log scale (the default)");
-  cmd->add_option("--cycles", s.run.cycles, "Cyclic schedule: cycles per run")
-      ->check(CLI::Range(1, 100000))
-      ->capture_default_str();
   cmd->add_option("--n-s", o->n_s, "Updates per half cycle, or auto = 2 x floor(n_train / batch)")
+      ->check(ParsedBy([](const std::string& text) { ParseNs(text, 1, 1); }))
       ->capture_default_str();
   cmd->add_option("--results", s.results, "Results CSV (appended; finished settings are skipped)")
       ->capture_default_str();
@@ -73,22 +70,6 @@ void AddSearchCommand(CLI::App& app) {
   cmd->add_option("--threads", s.threads, "Threads per network (0 = cores / jobs)")
       ->check(CLI::Range(0, 4096))
       ->capture_default_str();
-  cmd->add_option("--hidden", s.run.hidden, "Hidden widths, e.g. 50; 0 = none")
-      ->capture_default_str();
-  cmd->add_option("--batch", s.run.batch, "Mini-batch size")
-      ->check(CLI::Range(1, 1000000))
-      ->capture_default_str();
-  cmd->add_option("--eta-min", s.run.eta_min, "Cyclic schedule: lowest rate")
-      ->check(CLI::Range(0.0f, 1e3f))
-      ->capture_default_str();
-  cmd->add_option("--eta-max", s.run.eta_max, "Cyclic schedule: highest rate")
-      ->check(CLI::Range(0.0f, 1e3f))
-      ->capture_default_str();
-  cmd->add_flag("--batch-norm", s.run.batch_norm,
-                "Batch normalization after every hidden linear layer, before the ReLU");
-  cmd->add_option("--init", s.run.init, "Weight initialization: xavier (default), he, normal");
-  cmd->add_option("--init-sigma", s.run.init_sigma, "With --init normal: the weights' std")
-      ->check(CLI::Range(0.0, 1e3));
   cmd->add_option("--seed", s.run.seed, "Seed for the lambdas, the weights and the shuffling")
       ->capture_default_str();
   cmd->callback([o] { RunSearchCommand(*o); });

@@ -4,10 +4,14 @@
 #include <memory>
 #include <string>
 
-#include "apps/experiments/run_plots.h"
+#include "apps/lab/format.h"
+#include "apps/lab/run_plots.h"
+#include "apps/lab/training_run.h"
 #include "apps/tinymlp/commands.h"
 #include "apps/tinymlp/options.h"
-#include "apps/tinymlp/training_run.h"
+#include "apps/tinymlp/run_flags.h"
+#include "engine/model/optimizer.h"
+#include "engine/train/augment.h"
 #include "platform/error.h"
 #include "platform/threads.h"
 
@@ -35,11 +39,7 @@ void RunTrain(TrainOptions o) {
                "accuracy %.4f, model and metrics in %s\n",
                o.run.hidden.c_str(), r.steps, r.train_seconds, r.validation.accuracy,
                o.run.out.c_str());
-  if (o.plots) {
-    char title[64];
-    std::snprintf(title, sizeof(title), "lambda=%g", o.run.lambda);
-    WriteRunPlots(r.metrics, o.run.out, title);
-  }
+  if (o.plots) WriteRunPlots(r.metrics, o.run.out, FormatNumber("lambda=%g", o.run.lambda));
   PrintResult("train_seconds", r.train_seconds, 3);
   PrintResult("val_accuracy", r.validation.accuracy);
   PrintResult("test_accuracy", r.test.accuracy);
@@ -55,31 +55,16 @@ void AddTrainCommand(CLI::App& app) {
       app.add_subcommand("train", "Train a network on CIFAR-10 and report its test accuracy");
   cmd->add_option("--data", o->data, "CIFAR-10 binary folder (holding data_batch_1.bin ...)")
       ->required();
-  cmd->add_option("--split", o->split, "Training/validation split")
-      ->check(CLI::IsMember({"10k", "45k", "49k"}))
-      ->capture_default_str();
-  cmd->add_option("--hidden", r.hidden, "Hidden widths, e.g. 50 or 50,30; 0 = none")
-      ->capture_default_str();
+  AddSplitFlag(cmd, o->split);
+  AddNetworkFlags(cmd, r);
   cmd->add_option("--lambda", r.lambda, "L2 regularization strength")
       ->check(CLI::Range(0.0f, 1e6f))
-      ->capture_default_str();
-  cmd->add_option("--eta-min", r.eta_min, "Cyclic schedule: lowest rate")
-      ->check(CLI::Range(0.0f, 1e3f))
-      ->capture_default_str();
-  cmd->add_option("--eta-max", r.eta_max, "Cyclic schedule: highest rate")
-      ->check(CLI::Range(0.0f, 1e3f))
       ->capture_default_str();
   cmd->add_option("--n-s", r.n_s, "Cyclic schedule: updates per half cycle")
       ->check(CLI::Range(1L, 100000000L))
       ->capture_default_str();
-  cmd->add_option("--cycles", r.cycles, "Cyclic schedule: number of cycles")
-      ->check(CLI::Range(1, 100000))
-      ->capture_default_str();
   cmd->add_option("--eta", r.eta, "Constant learning rate (instead of cyclic)")
       ->check(CLI::Range(1e-12f, 1e3f));
-  cmd->add_option("--batch", r.batch, "Mini-batch size")
-      ->check(CLI::Range(1, 1000000))
-      ->capture_default_str();
   cmd->add_option("--epochs", r.epochs,
                   "Constant or linear-decay schedule: epochs to train (default 10 / as cyclic)")
       ->check(CLI::Range(1, 100000));
@@ -88,20 +73,17 @@ void AddTrainCommand(CLI::App& app) {
                   "Metrics points per cycle (per epoch with --eta: any value > 0); 0 = none")
       ->check(CLI::Range(0, 1000000))
       ->capture_default_str();
-  cmd->add_flag("--batch-norm", r.batch_norm,
-                "Batch normalization after every hidden linear layer, before the ReLU");
   cmd->add_option("--bn-alpha", r.bn_alpha,
                   "Batch norm running averages: new = alpha * old + (1 - alpha) * batch")
       ->capture_default_str();
-  cmd->add_option("--init", r.init, "Weight initialization: xavier (default), he, normal");
-  cmd->add_option("--init-sigma", r.init_sigma, "With --init normal: the weights' std")
-      ->check(CLI::Range(0.0, 1e3));
   cmd->add_option("--dropout", r.dropout, "Probability of dropping a hidden unit while training")
       ->capture_default_str();
   cmd->add_option("--augment", r.augment,
                   "Training augmentation: none, or flip,translate[:N] (N pixels, default 3)")
+      ->check(ParsedBy(ParseAugment))
       ->capture_default_str();
   cmd->add_option("--optimizer", r.optimizer, "sgd, momentum, nesterov or adam")
+      ->check(ParsedBy(ParseOptimizer))
       ->capture_default_str();
   cmd->add_option("--momentum", r.momentum, "momentum/nesterov: velocity decay")
       ->check(CLI::Range(0.0f, 0.9999f))
@@ -117,7 +99,8 @@ void AddTrainCommand(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--schedule", r.schedule,
                   "Learning rate: cyclic (default), linear-decay (eta-max to eta-min), constant "
-                  "(--eta)");
+                  "(--eta)")
+      ->check(ParsedBy(CheckScheduleName));
   cmd->add_option("--threads", o->threads, "Threads (0 = all cores)")
       ->check(CLI::Range(0, 4096))
       ->capture_default_str();

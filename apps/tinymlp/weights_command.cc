@@ -3,7 +3,7 @@
 #include <memory>
 #include <string>
 
-#include "apps/experiments/weight_images.h"
+#include "apps/lab/weight_images.h"
 #include "apps/render/png.h"
 #include "apps/tinymlp/commands.h"
 #include "engine/io/model_file.h"

@@ -41,7 +41,7 @@ Split ParseSplit(const std::string& name) {
   if (name == "10k") return Split::k10k;
   if (name == "45k") return Split::k45k;
   if (name == "49k") return Split::k49k;
-  throw UsageError("--split: unknown split '" + name + "' (expected 10k, 45k or 49k)");
+  throw UsageError("'" + name + "' is not one of 10k, 45k, 49k");
 }
 
 Dataset ParseBatch(const std::vector<uint8_t>& bytes, const std::string& name) {

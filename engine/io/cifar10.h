@@ -35,7 +35,8 @@ struct Normalization {
 };
 
 enum class Split { k10k, k45k, k49k };
-// Parses "10k", "45k", "49k"; throws UsageError otherwise.
+// Parses "10k", "45k", "49k"; otherwise throws a UsageError that says what is wrong with the name
+// (the command line adds the flag that carried it).
 Split ParseSplit(const std::string& name);
 
 struct Cifar10 {

@@ -11,7 +11,7 @@ OptimizerKind ParseOptimizer(const std::string& name) {
   if (name == "momentum") return OptimizerKind::kMomentum;
   if (name == "nesterov") return OptimizerKind::kNesterov;
   if (name == "adam") return OptimizerKind::kAdam;
-  throw UsageError("--optimizer: '" + name + "' is not one of sgd, momentum, nesterov, adam");
+  throw UsageError("'" + name + "' is not one of sgd, momentum, nesterov, adam");
 }
 
 Optimizer::Optimizer(const OptimizerConfig& config, size_t n, Arena& arena)

@@ -24,7 +24,8 @@ namespace tinymlp {
 
 enum class OptimizerKind { kSgd, kMomentum, kNesterov, kAdam };
 
-// Parses "sgd", "momentum", "nesterov", "adam"; throws UsageError naming --optimizer otherwise.
+// Parses "sgd", "momentum", "nesterov", "adam"; otherwise throws a UsageError that says what is
+// wrong with the name (the command line adds the flag that carried it).
 OptimizerKind ParseOptimizer(const std::string& name);
 
 struct OptimizerConfig {

@@ -14,7 +14,7 @@ namespace {
 constexpr int kMaxTranslate = 8;
 
 [[noreturn]] void BadAugment(const std::string& text, const std::string& why) {
-  throw UsageError("--augment: '" + text + "' " + why +
+  throw UsageError("'" + text + "' " + why +
                    " (expected none, or a comma list of flip, translate, translate:N with N in "
                    "1.." +
                    std::to_string(kMaxTranslate) + ")");

@@ -31,7 +31,8 @@ struct AugmentConfig {
 };
 
 // "none", or a comma list of "flip", "translate" (= translate:3) and "translate:N" (N in 1..8).
-// Throws UsageError naming --augment otherwise.
+// Otherwise throws a UsageError that says what is wrong with the text (the command line adds the
+// flag that carried it).
 AugmentConfig ParseAugment(const std::string& text);
 
 struct ImageTransform {

@@ -34,7 +34,7 @@ void ExpectUsageError(const std::string& flags, const std::string& names) {
 
 TEST(DeepCli, BadHiddenLayers) {
   ExpectUsageError("--hidden 50,,20", "--hidden");
-  ExpectUsageError("--hidden 0,50", "--hidden");
+  ExpectUsageError("--hidden 0,50", "--hidden: '0,50' is not a list of widths");
 }
 
 TEST(DeepCli, BadDropout) {
@@ -44,15 +44,18 @@ TEST(DeepCli, BadDropout) {
 
 TEST(DeepCli, BadAugment) {
   ExpectUsageError("--augment translate:99", "--augment");
-  ExpectUsageError("--augment rotate", "--augment");
+  ExpectUsageError("--augment rotate", "--augment: 'rotate' ");
 }
 
 TEST(DeepCli, BadOptimizerScheduleInit) {
-  ExpectUsageError("--optimizer adagrad", "--optimizer");
-  ExpectUsageError("--schedule step", "--schedule");
+  // The engine's parser says what is wrong with the value; the command line adds the flag.
+  ExpectUsageError("--optimizer adagrad",
+                   "--optimizer: 'adagrad' is not one of sgd, momentum, nesterov, adam");
+  ExpectUsageError("--split 12k", "--split: '12k' is not one of 10k, 45k, 49k");
+  ExpectUsageError("--schedule step", "--schedule: 'step' is not one of");
   ExpectUsageError("--schedule constant", "--schedule constant needs --eta");
   ExpectUsageError("--init normal", "--init normal needs --init-sigma");
-  ExpectUsageError("--init lecun", "--init");
+  ExpectUsageError("--init lecun", "--init: 'lecun' is not one of he, xavier, normal");
   ExpectUsageError("--bn-alpha 1.5", "--bn-alpha");
 }
 

@@ -17,7 +17,7 @@
 #include <thread>
 #include <vector>
 
-#include "apps/experiments/search_results.h"
+#include "apps/lab/search_results.h"
 #include "engine/base/rng.h"
 #include "tests/util/stb_image_impl.h"
 #include "tests/util/test_util.h"

@@ -11,7 +11,8 @@ set(layers
   "engine/io"
   "engine/train"
   "engine/api"
-  "apps")
+  "apps"           # apps' libraries: apps/render, apps/lab, apps/bench
+  "apps/tinymlp")  # the command line: nothing below includes it
 # Headers the engine (platform and engine/) must never include: the app-side dependencies.
 set(app_only_headers "CLI/" "nlohmann/" "stb_image" "benchmark/" "gtest/" "mpi.h")
 

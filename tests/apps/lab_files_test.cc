@@ -1,4 +1,4 @@
-// What the experiment commands share: metrics.csv and search-results parsing (good and
+// The lab's files and pictures: metrics.csv and search-results parsing (good and
 // malformed), the λ values a search tries, the ranking, and the weight tiles of a model.
 #include <gtest/gtest.h>
 
@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "apps/experiments/metrics_csv.h"
-#include "apps/experiments/run_plots.h"
-#include "apps/experiments/search_results.h"
-#include "apps/experiments/weight_images.h"
+#include "apps/lab/metrics_csv.h"
+#include "apps/lab/run_plots.h"
+#include "apps/lab/search_results.h"
+#include "apps/lab/weight_images.h"
 #include "platform/error.h"
 
 namespace tinymlp {

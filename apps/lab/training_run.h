@@ -1,5 +1,8 @@
-// One training run as the command line understands it: the flags of `tinymlp train` turned into
-// a schedule, a trainer and its outputs. `train` runs one; `search` and `report` run many.
+// One training run: the settings `tinymlp train` takes as flags, turned into a schedule, a
+// trainer and its outputs (model.tmlp, metrics.csv). `train` runs one; the search and the report
+// run many. The settings keep their flags' names, and the checks that relate two settings
+// (--init normal needs --init-sigma) name them as flags; a single value that does not parse
+// throws an error about the value alone, which the command line prefixes with its flag.
 #pragma once
 
 #include <functional>
@@ -45,17 +48,24 @@ struct RunResult {
   long steps = 0;
 };
 
-// Checks the flags that do not depend on the data (throws UsageError naming the flag), so a
-// command can fail before it reads the data set.
+// "50" -> {50}; "50,30,20" -> {50, 30, 20}; "0" -> {} (no hidden layer: the softmax classifier).
+// Throws UsageError on empty fields, non-numbers and widths < 1 (other than a lone "0").
+std::vector<int> ParseHiddenLayers(const std::string& text);
+// RunSettings::schedule: empty, cyclic, linear-decay or constant; throws UsageError otherwise.
+void CheckScheduleName(const std::string& name);
+// RunSettings::init: empty, xavier, he or normal; throws UsageError otherwise.
+void CheckInitName(const std::string& name);
+// The initialization a run uses, as the results file names it: init, or what an empty init
+// means (normal when init_sigma is given, else xavier).
+std::string InitName(const RunSettings& run);
+
+// Checks the settings that do not depend on the data (throws UsageError), so a command can fail
+// before it reads the data set.
 void ValidateRunSettings(const RunSettings& settings);
 
 // Validates the settings against the data (throws UsageError), trains, evaluates on validation
 // and (if data.test is not empty) test, and writes the outputs. metrics.csv is rewritten at each
 // metrics point, so an interrupted run keeps its curve.
 RunResult RunTraining(const RunSettings& settings, const Cifar10& data);
-
-// metrics.csv text: a header line, then one line per row.
-std::string MetricsCsvHeader();
-std::string MetricsCsvLine(const MetricsRow& row);
 
 }  // namespace tinymlp

@@ -1,7 +1,8 @@
-#include "apps/experiments/metrics_csv.h"
+#include "apps/lab/metrics_csv.h"
 
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <sstream>
 
@@ -30,6 +31,16 @@ bool ParseDouble(const std::string& field, double* value) {
   if (*end != '\0' || errno == ERANGE || !std::isfinite(v)) return false;
   *value = v;
   return true;
+}
+
+std::string MetricsCsvHeader() { return std::string(kMetricsCsvColumns) + "\n"; }
+
+std::string MetricsCsvLine(const MetricsRow& r) {
+  char line[256];
+  std::snprintf(line, sizeof(line), "%ld,%.4f,%.6g,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f\n", r.step,
+                r.epoch, r.eta, r.train.loss, r.train.cost, r.train.accuracy, r.validation.loss,
+                r.validation.cost, r.validation.accuracy);
+  return line;
 }
 
 std::vector<MetricsRow> ParseMetricsCsv(const std::string& text, const std::string& name) {

@@ -1,9 +1,10 @@
-#include "apps/tinymlp/training_run.h"
+#include "apps/lab/training_run.h"
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 
-#include "apps/tinymlp/options.h"
+#include "apps/lab/metrics_csv.h"
 #include "engine/io/model_file.h"
 #include "engine/model/optimizer.h"
 #include "engine/train/augment.h"
@@ -38,16 +39,40 @@ class ProgressLine {
 
 }  // namespace
 
-std::string MetricsCsvHeader() {
-  return "step,epoch,eta,train_loss,train_cost,train_accuracy,val_loss,val_cost,val_accuracy\n";
+std::vector<int> ParseHiddenLayers(const std::string& text) {
+  if (text == "0") return {};
+  std::vector<int> widths;
+  size_t start = 0;
+  while (true) {
+    const size_t comma = text.find(',', start);
+    const std::string field =
+        text.substr(start, comma == std::string::npos ? comma : comma - start);
+    char* end = nullptr;
+    const long width = field.empty() ? 0 : std::strtol(field.c_str(), &end, 10);
+    if (field.empty() || *end != '\0' || width < 1 || width > 65536) {
+      throw UsageError("'" + text + "' is not a list of widths from 1 to 65536 (e.g. 50 or " +
+                       "50,30,20; 0 alone means no hidden layer)");
+    }
+    widths.push_back(static_cast<int>(width));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return widths;
 }
 
-std::string MetricsCsvLine(const MetricsRow& r) {
-  char line[256];
-  std::snprintf(line, sizeof(line), "%ld,%.4f,%.6g,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f\n", r.step,
-                r.epoch, r.eta, r.train.loss, r.train.cost, r.train.accuracy, r.validation.loss,
-                r.validation.cost, r.validation.accuracy);
-  return line;
+void CheckScheduleName(const std::string& name) {
+  if (name.empty() || name == "cyclic" || name == "linear-decay" || name == "constant") return;
+  throw UsageError("'" + name + "' is not one of cyclic, linear-decay, constant");
+}
+
+void CheckInitName(const std::string& name) {
+  if (name.empty() || name == "xavier" || name == "he" || name == "normal") return;
+  throw UsageError("'" + name + "' is not one of he, xavier, normal");
+}
+
+std::string InitName(const RunSettings& run) {
+  if (!run.init.empty()) return run.init;
+  return run.init_sigma > 0 ? "normal" : "xavier";
 }
 
 namespace {
@@ -55,15 +80,16 @@ namespace {
 enum class ScheduleKind { kCyclic, kLinearDecay, kConstant };
 
 ScheduleKind ScheduleOf(const RunSettings& s) {
+  CheckScheduleName(s.schedule);
   if (s.schedule.empty()) return s.eta > 0 ? ScheduleKind::kConstant : ScheduleKind::kCyclic;
   if (s.schedule == "cyclic") return ScheduleKind::kCyclic;
   if (s.schedule == "linear-decay") return ScheduleKind::kLinearDecay;
-  if (s.schedule == "constant") return ScheduleKind::kConstant;
-  throw UsageError("--schedule: '" + s.schedule + "' is not one of cyclic, linear-decay, constant");
+  return ScheduleKind::kConstant;
 }
 
 WeightInit InitOf(const RunSettings& s) {
-  const std::string init = s.init.empty() ? (s.init_sigma > 0 ? "normal" : "xavier") : s.init;
+  CheckInitName(s.init);
+  const std::string init = InitName(s);
   if (init == "normal") {
     if (!(s.init_sigma > 0)) throw UsageError("--init normal needs --init-sigma S (S > 0)");
     return WeightInit::kNormal;
@@ -71,9 +97,7 @@ WeightInit InitOf(const RunSettings& s) {
   if (s.init_sigma > 0) {
     throw UsageError("--init-sigma goes with --init normal, not --init " + init);
   }
-  if (init == "xavier") return WeightInit::kXavier;
-  if (init == "he") return WeightInit::kHe;
-  throw UsageError("--init: '" + init + "' is not one of he, xavier, normal");
+  return init == "he" ? WeightInit::kHe : WeightInit::kXavier;
 }
 
 }  // namespace

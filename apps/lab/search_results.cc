@@ -1,13 +1,13 @@
-#include "apps/experiments/search_results.h"
+#include "apps/lab/search_results.h"
 
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
 #include <sstream>
 
-#include "apps/experiments/metrics_csv.h"
+#include "apps/lab/format.h"
+#include "apps/lab/metrics_csv.h"
 #include "engine/base/rng.h"
 #include "platform/error.h"
 #include "platform/files.h"
@@ -17,12 +17,6 @@ namespace {
 
 constexpr int kColumnsV1 = 15;  // 10 setting columns, 5 outcome columns
 constexpr int kColumns = 18;    // 13 setting columns, 5 outcome columns
-
-std::string Format(const char* format, double v) {
-  char text[64];
-  std::snprintf(text, sizeof(text), format, v);
-  return text;
-}
 
 bool ParseWhole(const std::string& field, double lo, double hi, double* v) {
   return ParseDouble(field, v) && *v >= lo && *v <= hi && std::floor(*v) == *v;
@@ -45,17 +39,18 @@ std::string SearchRow::SettingKey() const {
   // hidden may hold commas ("50,30"); it is written with ';' instead.
   std::string h = hidden;
   std::replace(h.begin(), h.end(), ',', ';');
-  return Format("%.9g", lambda) + "," + Format("%.6f", lambda > 0 ? std::log10(lambda) : -99.0) +
-         "," + h + "," + split + "," + std::to_string(cycles) + "," + std::to_string(n_s) + "," +
-         std::to_string(batch) + "," + Format("%.9g", eta_min) + "," + Format("%.9g", eta_max) +
-         "," + std::to_string(seed) + "," + (batch_norm ? "1" : "0") + "," + init + "," +
-         Format("%.9g", init_sigma);
+  return FormatNumber("%.9g", lambda) + "," +
+         FormatNumber("%.6f", lambda > 0 ? std::log10(lambda) : -99.0) + "," + h + "," + split +
+         "," + std::to_string(cycles) + "," + std::to_string(n_s) + "," + std::to_string(batch) +
+         "," + FormatNumber("%.9g", eta_min) + "," + FormatNumber("%.9g", eta_max) + "," +
+         std::to_string(seed) + "," + (batch_norm ? "1" : "0") + "," + init + "," +
+         FormatNumber("%.9g", init_sigma);
 }
 
 std::string SearchRow::CsvLine() const {
-  return SettingKey() + "," + Format("%.6f", best_val_accuracy) + "," + std::to_string(best_step) +
-         "," + Format("%.6f", final_val_accuracy) + "," + Format("%.6f", test_accuracy) + "," +
-         Format("%.3f", seconds) + "\n";
+  return SettingKey() + "," + FormatNumber("%.6f", best_val_accuracy) + "," +
+         std::to_string(best_step) + "," + FormatNumber("%.6f", final_val_accuracy) + "," +
+         FormatNumber("%.6f", test_accuracy) + "," + FormatNumber("%.3f", seconds) + "\n";
 }
 
 std::vector<SearchRow> ParseSearchResults(const std::string& text, const std::string& name) {
@@ -156,8 +151,8 @@ std::vector<double> LambdaLogValues(double log_min, double log_max, int count, b
     throw UsageError("--count " + std::to_string(count) + ": need at least one setting");
   }
   if (!(log_min <= log_max)) {
-    throw UsageError("--lambda-log-min " + Format("%g", log_min) +
-                     " is larger than --lambda-log-max " + Format("%g", log_max));
+    throw UsageError("--lambda-log-min " + FormatNumber("%g", log_min) +
+                     " is larger than --lambda-log-max " + FormatNumber("%g", log_max));
   }
   std::vector<double> values;
   Rng rng(seed ^ 0x6c616d626461ull);  // "lambda": its own stream, apart from the training seed

@@ -1,13 +1,13 @@
 // A λ search: one training run per λ, recorded in a results file as each ends (see
-// apps/experiments/search_results.h), with runs in parallel threads when asked. Used by
-// `tinymlp search` and `tinymlp report`.
+// apps/lab/search_results.h), several runs at a time when asked (apps/lab/job_pool.h). Used by
+// `tinymlp search` and the report.
 #pragma once
 
 #include <string>
 #include <vector>
 
-#include "apps/experiments/search_results.h"
-#include "apps/tinymlp/training_run.h"
+#include "apps/lab/search_results.h"
+#include "apps/lab/training_run.h"
 #include "engine/io/cifar10.h"
 
 namespace tinymlp {
@@ -29,12 +29,8 @@ struct SearchOutcome {
 };
 
 // "auto" -> 2 * floor(n_train / batch) (the course's choice: two epochs per half cycle);
-// otherwise a whole number >= 1. Throws UsageError naming --n-s.
+// otherwise a whole number from 1 to 1e8. Throws UsageError saying what is wrong with `text`.
 long ParseNs(const std::string& text, long n_train, int batch);
-
-// The initialization a run uses, as the results file names it: --init, or what an empty --init
-// means (normal when --init-sigma is given, else xavier).
-std::string InitName(const RunSettings& run);
 
 // The rows this search will record, in λ order, without their outcome; validates the λ range and
 // count (UsageError) so callers can check flags before loading data.

@@ -1,4 +1,4 @@
-#include "apps/experiments/run_plots.h"
+#include "apps/lab/run_plots.h"
 
 #include <cmath>
 

@@ -1,4 +1,4 @@
-#include "apps/experiments/weight_images.h"
+#include "apps/lab/weight_images.h"
 
 #include "engine/io/cifar10.h"
 #include "platform/error.h"

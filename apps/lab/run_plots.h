@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "apps/experiments/search_results.h"
+#include "apps/lab/search_results.h"
 #include "apps/render/line_chart.h"
 #include "engine/train/trainer.h"
 

@@ -1,15 +1,13 @@
-#include "apps/tinymlp/search.h"
+#include "apps/lab/search.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <exception>
 #include <mutex>
 #include <set>
-#include <thread>
 
+#include "apps/lab/job_pool.h"
 #include "platform/error.h"
 #include "platform/files.h"
 #include "platform/threads.h"
@@ -21,14 +19,9 @@ long ParseNs(const std::string& text, long n_train, int batch) {
   char* end = nullptr;
   const long v = text.empty() ? 0 : std::strtol(text.c_str(), &end, 10);
   if (text.empty() || *end != '\0' || v < 1 || v > 100000000L) {
-    throw UsageError("--n-s: '" + text + "' is neither 'auto' nor a whole number from 1 to 1e8");
+    throw UsageError("'" + text + "' is neither 'auto' nor a whole number from 1 to 1e8");
   }
   return v;
-}
-
-std::string InitName(const RunSettings& run) {
-  if (!run.init.empty()) return run.init;
-  return run.init_sigma > 0 ? "normal" : "xavier";
 }
 
 std::vector<SearchRow> PlanSearch(const SearchSettings& s) {
@@ -85,58 +78,36 @@ SearchOutcome RunSearch(const SearchSettings& s, const Cifar10& data) {
 
   const int jobs = std::max(1, std::min<int>(s.jobs, static_cast<int>(todo.size())));
   const int threads = s.threads > 0 ? s.threads : std::max(1, HardwareThreads() / jobs);
-  std::atomic<size_t> next{0};
-  std::atomic<bool> failed{false};
-  std::mutex mutex;  // guards file_text, out, first_error and the results file
-  std::exception_ptr first_error;
-  auto worker = [&] {
-    SetThreadCount(threads);  // per thread: OpenMP keeps the count in the calling thread's ICVs
-    while (!failed) {
-      const size_t i = next++;
-      if (i >= todo.size()) break;
-      SearchRow row = todo[i];
-      try {
-        RunSettings run = s.run;
-        run.lambda = row.lambda;
-        run.out.clear();
-        run.progress = false;
-        const RunResult result = RunTraining(run, data);
-        row.final_val_accuracy = result.validation.accuracy;
-        row.best_val_accuracy = result.validation.accuracy;
-        row.best_step = result.steps;
-        for (const MetricsRow& m : result.metrics) {
-          if (m.validation.accuracy > row.best_val_accuracy) {
-            row.best_val_accuracy = m.validation.accuracy;
-            row.best_step = m.step;
-          }
-        }
-        row.test_accuracy = result.test.accuracy;
-        row.seconds = result.train_seconds;
-        std::lock_guard<std::mutex> lock(mutex);
-        file_text += row.CsvLine();
-        WriteFileAtomic(s.results, file_text);
-        out.rows.push_back(row);
-        ++out.ran;
-        std::fprintf(stderr,
-                     "search: [%d/%zu] lambda=%.3e (log10 %.3f): best validation accuracy %.4f "
-                     "at step %ld, %.1f s\n",
-                     out.ran, todo.size(), row.lambda, std::log10(row.lambda),
-                     row.best_val_accuracy, row.best_step, row.seconds);
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(mutex);
-        if (!first_error) first_error = std::current_exception();
-        failed = true;
+  std::mutex mutex;  // guards file_text, out and the results file
+  RunJobs(todo.size(), jobs, threads, [&](size_t i) {
+    SearchRow row = todo[i];
+    RunSettings run = s.run;
+    run.lambda = row.lambda;
+    run.out.clear();
+    run.progress = false;
+    const RunResult result = RunTraining(run, data);
+    row.final_val_accuracy = result.validation.accuracy;
+    row.best_val_accuracy = result.validation.accuracy;
+    row.best_step = result.steps;
+    for (const MetricsRow& m : result.metrics) {
+      if (m.validation.accuracy > row.best_val_accuracy) {
+        row.best_val_accuracy = m.validation.accuracy;
+        row.best_step = m.step;
       }
     }
-  };
-  if (jobs == 1) {
-    worker();
-  } else {
-    std::vector<std::thread> pool;
-    for (int j = 0; j < jobs; ++j) pool.emplace_back(worker);
-    for (std::thread& t : pool) t.join();
-  }
-  if (first_error) std::rethrow_exception(first_error);
+    row.test_accuracy = result.test.accuracy;
+    row.seconds = result.train_seconds;
+    std::lock_guard<std::mutex> lock(mutex);
+    file_text += row.CsvLine();
+    WriteFileAtomic(s.results, file_text);
+    out.rows.push_back(row);
+    ++out.ran;
+    std::fprintf(stderr,
+                 "search: [%d/%zu] lambda=%.3e (log10 %.3f): best validation accuracy %.4f "
+                 "at step %ld, %.1f s\n",
+                 out.ran, todo.size(), row.lambda, std::log10(row.lambda), row.best_val_accuracy,
+                 row.best_step, row.seconds);
+  });
   std::sort(out.rows.begin(), out.rows.end(),
             [](const SearchRow& a, const SearchRow& b) { return a.lambda < b.lambda; });
   return out;
