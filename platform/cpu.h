@@ -1,5 +1,5 @@
 // The SIMD targets compiled into this binary, in Highway's terms. (Which one runs is the
-// dispatcher's answer: DispatchedTarget() in engine/kernels.h.)
+// dispatcher's answer: DispatchedTarget() in engine/ops/dispatch.h.)
 #pragma once
 
 #include <string>

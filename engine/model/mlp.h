@@ -114,7 +114,7 @@ class Mlp {
   // (GradientSink::Descend, layers.h): each weight matrix is updated by the GEMM that computes
   // its gradient, rounded as Backward followed by the update rounds it, so dW is never written;
   // grads() then holds only the bias, gamma and beta gradients. The batch must be at most
-  // kGemmDescendMaxK (engine/ops/kernels.h).
+  // kGemmDescendMaxK (engine/ops/gemm.h).
   void BackwardSgdStep(MlpInput<T> x, T lambda, T eta);
   // sum over layers of the squared Frobenius norm of W.
   double WeightSquaredSum() const;

@@ -45,7 +45,7 @@ struct ImageTransform {
 // [-translate, translate]).
 ImageTransform RandomTransform(const AugmentConfig& config, Rng& rng);
 
-// GatherNormalize (engine/kernels.h) with transforms[j] applied to column j. x.rows must be the
+// GatherNormalize (engine/ops/gather.h) with transforms[j] applied to column j. x.rows must be the
 // CIFAR-10 image size, 3 x 32 x 32 planes.
 void GatherNormalizeAugment(const uint8_t* pixels, const int32_t* index, const float* mean,
                             const float* inv_std, const ImageTransform* transforms, Mat x);

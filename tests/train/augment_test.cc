@@ -1,5 +1,5 @@
 // Augmenting gather: the identity transform is GatherNormalize, and flips and shifts move the
-// normalized pixels where the formula in engine/augment.h says.
+// normalized pixels where the formula in engine/train/augment.h says.
 #include "engine/train/augment.h"
 
 #include <gtest/gtest.h>
