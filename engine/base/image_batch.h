@@ -2,8 +2,8 @@
 //
 // It stands for the D x B matrix X with X(i, j) = (pixels[index[j] * D + i] - mean[i]) *
 // inv_std[i]: image index[j] of a uint8 data set, normalized per pixel. What GatherNormalize
-// would write, but the GEMM (engine/ops/gemm.h) converts it block by block into its packed panel, in
-// cache, so a training step reads 1 byte per pixel instead of writing and re-reading 4.
+// would write, but the GEMM (engine/ops/gemm.h) converts it block by block into its packed panel,
+// in cache, so a training step reads 1 byte per pixel instead of writing and re-reading 4.
 #pragma once
 
 #include <cstddef>
