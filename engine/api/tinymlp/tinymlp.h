@@ -93,8 +93,7 @@ struct Prediction {
 };
 
 // Images and their labels, owned by the caller: `count` images of Classifier::kImageBytes each,
-// one after another, and `count` labels (0-9). Labels may be null where none are needed
-// (Probabilities takes plain pointers; Train and Accuracy need them).
+// one after another, and `count` labels (0-9), for Classifier::Train and Accuracy.
 struct ImageSet {
   const uint8_t* pixels = nullptr;
   const uint8_t* labels = nullptr;
