@@ -2,7 +2,12 @@
 // hot path (kernels, training steps) never does, because everything it touches was validated
 // before the first step. The command line turns an Error into one line on stderr and an exit
 // code: 2 for a usage error (a flag or value), 1 for bad data (a file that is missing or corrupt).
-#pragma once
+//
+// Installed as tinymlp/error.h, the public error type (engine/api/CMakeLists.txt copies this file
+// there). A program may see both copies, so the guard is a macro: #pragma once tells files apart
+// by path and would let the class be defined twice.
+#ifndef TINYMLP_ERROR_H_
+#define TINYMLP_ERROR_H_
 
 #include <stdexcept>
 #include <string>
@@ -25,3 +30,5 @@ inline Error DataError(const std::string& message) { return Error(ErrorKind::kDa
 inline Error UsageError(const std::string& message) { return Error(ErrorKind::kUsage, message); }
 
 }  // namespace tinymlp
+
+#endif  // TINYMLP_ERROR_H_

@@ -52,12 +52,8 @@ std::vector<uint8_t> DecodeImage32(const std::vector<uint8_t>& bytes, const std:
   if (!rgb) {
     throw DataError(name + ": cannot decode the image (" + stbi_failure_reason() + ")");
   }
-  // Interleaved RGB rows -> three planes, as in a CIFAR-10 record.
-  constexpr int kPlane = kImageSide * kImageSide;
   std::vector<uint8_t> planar(kImageDim);
-  for (int p = 0; p < kPlane; ++p) {
-    for (int c = 0; c < kRgb; ++c) planar[c * kPlane + p] = rgb.get()[p * kRgb + c];
-  }
+  InterleavedToPlanar(rgb.get(), planar.data());  // as in a CIFAR-10 record
   return planar;
 }
 

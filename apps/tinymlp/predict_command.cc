@@ -1,35 +1,21 @@
 // tinymlp predict: runs a saved model on 32x32 PNG/JPEG images (top-K classes with their
 // probabilities) and on CIFAR-10 batch files (accuracy against the file's labels; the last line
 // is accuracy=0.xxxx). This is the command a Raspberry Pi runs, so it is in the inference-only
-// build, and it allocates the network and its buffers once, from one arena sized from the model
-// header and the largest input, before the first forward pass.
-#include <algorithm>
+// build. It runs on the public interface (tinymlp/tinymlp.h), as any program using the library
+// would: the Classifier holds the network and the buffers of a forward pass.
 #include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <numeric>
 #include <string>
 #include <vector>
 
 #include "apps/tinymlp/commands.h"
 #include "apps/tinymlp/image_input.h"
 #include "apps/tinymlp/options.h"
-#include "engine/base/arena.h"
-#include "engine/io/model_file.h"
-#include "engine/ops/kernels.h"
-#include "engine/train/evaluate.h"
-#include "platform/error.h"
-#include "platform/threads.h"
+#include "tinymlp/tinymlp.h"
 
 namespace tinymlp {
 namespace {
-
-// A model file holds no class names; every model predict accepts is a CIFAR-10 classifier.
-const char* const kCifar10Names[kClasses] = {"airplane", "automobile", "bird",  "cat",  "deer",
-                                             "dog",      "frog",       "horse", "ship", "truck"};
-
-// Images per forward pass: bounds the arena (about 12 MB of inputs at 1000) on a Pi.
-constexpr int kMaxChunk = 1000;
 
 struct PredictOptions {
   std::string model;
@@ -39,103 +25,65 @@ struct PredictOptions {
   int threads = 0;
 };
 
-// Runs the network on every image of `data`, chunk by chunk, and calls on_image(i, p) with the
-// K probabilities of image i (valid only during the call).
-template <typename F>
-void Classify(Mlp<float>& net, const Normalization& norm, const Dataset& data,
-              BatchBuffers& buffers, F on_image) {
-  const int chunk = std::min(net.max_batch(), buffers.capacity);
-  for (int first = 0; first < data.count(); first += chunk) {
-    const int cols = std::min(chunk, data.count() - first);
-    for (int j = 0; j < cols; ++j) buffers.index[j] = first + j;
-    const Mat x = buffers.x.cols_block(0, cols);
-    GatherNormalize(data.pixels.data(), buffers.index, norm.mean.data(), norm.inv_std.data(), x);
-    net.Forward(x, nullptr);
-    const Mat p = net.probabilities();
-    for (int j = 0; j < cols; ++j) on_image(first + j, p.col(j));
-  }
-}
-
-// The k most probable classes, most probable first (ties: lower class index first).
-std::vector<int> TopClasses(const float* p, int classes, int k) {
-  std::vector<int> order(classes);
-  std::iota(order.begin(), order.end(), 0);
-  std::partial_sort(order.begin(), order.begin() + k, order.end(),
-                    [p](int a, int b) { return p[a] > p[b] || (p[a] == p[b] && a < b); });
-  order.resize(k);
-  return order;
-}
-
-nlohmann::json TopJson(const float* p, const std::vector<int>& top) {
+nlohmann::json TopJson(const std::vector<Prediction>& top) {
   nlohmann::json list = nlohmann::json::array();
-  for (int k : top)
-    list.push_back({{"class", kCifar10Names[k]}, {"index", k}, {"probability", p[k]}});
+  for (const Prediction& p : top)
+    list.push_back({{"class", p.name}, {"index", p.label}, {"probability", p.probability}});
   return list;
 }
 
 void RunPredict(const PredictOptions& o) {
-  SetThreadCount(o.threads);
-  const Model model = LoadModel(o.model);
-  if (model.shape.input != kImageDim || model.shape.classes != kClasses) {
-    throw DataError(o.model + ": model is " + std::to_string(model.shape.input) + " -> " +
-                    std::to_string(model.shape.classes) +
-                    ", not a CIFAR-10 classifier (3072 -> 10)");
-  }
+  SetThreads(o.threads);
+  Classifier classifier = Classifier::Load(o.model);
   // Every input is read and checked before any work, so a bad one fails fast and alone.
   std::vector<PredictInput> inputs;
-  int largest = 1;
-  for (const std::string& path : o.inputs) {
-    inputs.push_back(ReadPredictInput(path));
-    largest = std::max(largest, inputs.back().data.count());
-  }
+  for (const std::string& path : o.inputs) inputs.push_back(ReadPredictInput(path));
 
-  const int chunk = std::min(largest, kMaxChunk);
-  Arena arena(MeasureArena<Mlp<float>>(model.shape, chunk) +
-              MeasureArena<BatchBuffers>(chunk, kImageDim));
-  Mlp<float> net(model.shape, chunk, arena);
-  model.CopyInto(net);
-  BatchBuffers buffers(chunk, kImageDim, arena);
-
+  const int classes = classifier.classes();
   nlohmann::json images = nlohmann::json::array(), batches = nlohmann::json::array();
   long total = 0, total_correct = 0;
+  std::vector<float> probabilities;
   for (const PredictInput& in : inputs) {
+    const int count = in.data.count();
+    probabilities.resize(static_cast<size_t>(count) * classes);
+    classifier.Probabilities(in.data.pixels.data(), count, probabilities.data(),
+                             PixelLayout::kPlanar);  // decoded images are in CIFAR-10 order too
+    auto probabilities_of = [&](int i) {
+      return probabilities.data() + static_cast<size_t>(i) * classes;
+    };
     if (in.is_image) {
-      Classify(net, model.norm, in.data, buffers, [&](int, const float* p) {
-        const std::vector<int> top = TopClasses(p, kClasses, o.top);
-        if (o.json) {
-          images.push_back({{"file", in.path}, {"top", TopJson(p, top)}});
-          return;
-        }
-        std::string line = in.path + ":";
-        for (size_t r = 0; r < top.size(); ++r) {
-          char prob[32];
-          std::snprintf(prob, sizeof(prob), " %.4f", p[top[r]]);
-          line += (r ? ", " : " ") + std::string(kCifar10Names[top[r]]) + prob;
-        }
-        std::printf("%s\n", line.c_str());
-      });
+      const std::vector<Prediction> top = classifier.Top(probabilities_of(0), o.top);
+      if (o.json) {
+        images.push_back({{"file", in.path}, {"top", TopJson(top)}});
+        continue;
+      }
+      std::string line = in.path + ":";
+      for (size_t r = 0; r < top.size(); ++r) {
+        char prob[32];
+        std::snprintf(prob, sizeof(prob), " %.4f", top[r].probability);
+        line += (r ? ", " : " ") + top[r].name + prob;
+      }
+      std::printf("%s\n", line.c_str());
       continue;
     }
     long correct = 0;
     nlohmann::json predictions = nlohmann::json::array();
-    Classify(net, model.norm, in.data, buffers, [&](int i, const float* p) {
-      correct += ArgMax(p, kClasses) == in.data.labels[i];
-      if (o.json) {
-        predictions.push_back(
-            {{"label", in.data.labels[i]}, {"top", TopJson(p, TopClasses(p, kClasses, o.top))}});
-      }
-    });
-    const double accuracy = static_cast<double>(correct) / in.data.count();
-    total += in.data.count();
+    for (int i = 0; i < count; ++i) {
+      const std::vector<Prediction> top = classifier.Top(probabilities_of(i), o.json ? o.top : 1);
+      correct += top[0].label == in.data.labels[i];
+      if (o.json) predictions.push_back({{"label", in.data.labels[i]}, {"top", TopJson(top)}});
+    }
+    const double accuracy = static_cast<double>(correct) / count;
+    total += count;
     total_correct += correct;
     if (o.json) {
       batches.push_back({{"file", in.path},
-                         {"count", in.data.count()},
+                         {"count", count},
                          {"correct", correct},
                          {"accuracy", accuracy},
                          {"predictions", std::move(predictions)}});
     } else {
-      std::printf("%s: %d images, accuracy %.4f\n", in.path.c_str(), in.data.count(), accuracy);
+      std::printf("%s: %d images, accuracy %.4f\n", in.path.c_str(), count, accuracy);
     }
   }
   const double accuracy = total ? static_cast<double>(total_correct) / total : 0.0;

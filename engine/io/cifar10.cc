@@ -14,6 +14,13 @@ void Dataset::Append(const Dataset& other, int first, int n) {
   labels.insert(labels.end(), other.labels.begin() + first, other.labels.begin() + first + n);
 }
 
+void InterleavedToPlanar(const uint8_t* rgb, uint8_t* planar) {
+  constexpr int kPlane = kImageSide * kImageSide;
+  for (int p = 0; p < kPlane; ++p) {
+    for (int c = 0; c < 3; ++c) planar[c * kPlane + p] = rgb[p * 3 + c];
+  }
+}
+
 Normalization Normalization::FromData(const Dataset& train) {
   Normalization norm;
   norm.mean.assign(kImageDim, 0.0f);

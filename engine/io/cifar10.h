@@ -18,6 +18,16 @@ constexpr int kClasses = 10;                            // K
 constexpr int kRecordBytes = 1 + kImageDim;             // 3073
 constexpr int kImagesPerBatchFile = 10000;
 
+// The ten classes in label order. A model file holds no names: every tinymlp model is a CIFAR-10
+// classifier, so these are its names.
+inline constexpr const char* kCifar10ClassNames[kClasses] = {
+    "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"};
+
+// One 32x32 image from interleaved RGB (rows top to bottom, each pixel r, g, b: the layout of
+// image decoders and of PPM files) to the CIFAR-10 record layout above (three planes). `rgb` and
+// `planar` are kImageDim bytes each and must not overlap.
+void InterleavedToPlanar(const uint8_t* rgb, uint8_t* planar);
+
 // A set of images: pixels is count x kImageDim bytes, image i at pixels[i * kImageDim].
 struct Dataset {
   std::vector<uint8_t> pixels;

@@ -5,10 +5,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <mutex>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "apps/lab/format.h"
@@ -55,13 +57,16 @@ TEST(JobPool, UsesTheThreadsItIsGivenAndRethrowsTheFirstError) {
   EXPECT_EQ(counts, std::vector<int>(4, 1));
   std::atomic<int> started{0};
   try {
+    // The other jobs take 5 ms each, so the pool has half a second to see the failure before
+    // they could all have started, even on a loaded machine.
     RunJobs(100, 2, 1, [&](size_t i) {
       ++started;
-      if (i == 3) throw std::runtime_error("job 3 failed");
+      if (i == 0) throw std::runtime_error("job 0 failed");
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
     });
     ADD_FAILURE() << "no error";
   } catch (const std::runtime_error& e) {
-    EXPECT_STREQ(e.what(), "job 3 failed");
+    EXPECT_STREQ(e.what(), "job 0 failed");
   }
   EXPECT_LT(started.load(), 100) << "jobs kept starting after one failed";
 }
