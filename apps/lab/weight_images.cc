@@ -5,12 +5,6 @@
 
 namespace tinymlp {
 
-const std::vector<std::string>& Cifar10ClassNames() {
-  static const std::vector<std::string> names = {
-      "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"};
-  return names;
-}
-
 std::vector<ImageTile> WeightTiles(const Model& model, const std::string& model_name) {
   if (model.shape.input != kImageDim || model.w.empty()) {
     throw DataError(model_name + ": input dimension " + std::to_string(model.shape.input) +
@@ -26,7 +20,7 @@ std::vector<ImageTile> WeightTiles(const Model& model, const std::string& model_
     for (int d = 0; d < kImageDim; ++d) {
       tiles[o].planes[d] = w[static_cast<size_t>(d) * outputs + o];
     }
-    tiles[o].label = classes ? Cifar10ClassNames()[o] : "unit " + std::to_string(o + 1);
+    tiles[o].label = classes ? std::string(kCifar10ClassNames[o]) : "unit " + std::to_string(o + 1);
   }
   return tiles;
 }

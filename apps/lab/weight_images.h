@@ -11,9 +11,6 @@
 
 namespace tinymlp {
 
-// The ten CIFAR-10 class names in label order.
-const std::vector<std::string>& Cifar10ClassNames();
-
 // One tile per output of the first layer; labels are class names (one-layer model) or
 // "unit N". Throws DataError if the model's input is not 3072 = 3 x 32 x 32.
 std::vector<ImageTile> WeightTiles(const Model& model, const std::string& model_name);
