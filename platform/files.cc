@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -61,6 +62,10 @@ bool IsDirectory(const std::string& path) {
 
 void MakeDirectories(const std::string& path) {
   if (path.empty() || IsDirectory(path)) return;
+  if (path.size() >= PATH_MAX) {  // refused before any of its folders is made
+    errno = ENAMETOOLONG;
+    throw DataError(Describe(path, "cannot create folder"));
+  }
   // Each prefix that ends before a '/' in turn, then the whole path: cut in place with a NUL.
   std::string prefix = path;
   for (size_t end = 1; end <= prefix.size(); ++end) {
