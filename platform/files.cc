@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,8 +14,38 @@
 namespace tinymlp {
 namespace {
 
+// A path for a message: whole up to a few hundred characters, otherwise its start and end, so
+// that an error about a 10,000-character path is still one readable line.
+std::string ShortPath(const std::string& path) {
+  if (path.size() <= 240) return path;
+  return path.substr(0, 120) + "..." + path.substr(path.size() - 100);
+}
+
 std::string Describe(const std::string& path, const char* what) {
-  return path + ": " + what + " (" + std::strerror(errno) + ")";
+  return ShortPath(path) + ": " + what + " (" + std::strerror(errno) + ")";
+}
+
+const char* KindOf(const struct stat& st) {
+  if (S_ISDIR(st.st_mode)) return "a folder";
+  if (S_ISFIFO(st.st_mode)) return "a FIFO";
+  if (S_ISCHR(st.st_mode)) return "a character device";
+  if (S_ISBLK(st.st_mode)) return "a block device";
+  if (S_ISSOCK(st.st_mode)) return "a socket";
+  if (S_ISLNK(st.st_mode)) return "a symbolic link";
+  return "not a regular file";
+}
+
+// Throws unless `st` is a regular file of at most max_bytes.
+void CheckReadable(const std::string& path, const struct stat& st, uint64_t max_bytes,
+                   const char* kind) {
+  if (!S_ISREG(st.st_mode)) {
+    throw DataError(ShortPath(path) + ": is " + KindOf(st) + ", not a regular file");
+  }
+  if (static_cast<uint64_t>(st.st_size) > max_bytes) {
+    throw DataError(ShortPath(path) + ": " + std::to_string(st.st_size) +
+                    " bytes is too large for a " + kind + " (at most " + std::to_string(max_bytes) +
+                    " bytes)");
+  }
 }
 
 }  // namespace
@@ -31,11 +62,22 @@ bool IsDirectory(const std::string& path) {
 
 void MakeDirectories(const std::string& path) {
   if (path.empty() || IsDirectory(path)) return;
-  const size_t slash = path.find_last_of('/');
-  if (slash != std::string::npos && slash > 0) MakeDirectories(path.substr(0, slash));
-  if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST) {
-    throw DataError(Describe(path, "cannot create directory"));
+  if (path.size() >= PATH_MAX) {  // refused before any of its folders is made
+    errno = ENAMETOOLONG;
+    throw DataError(Describe(path, "cannot create folder"));
   }
+  // Each prefix that ends before a '/' in turn, then the whole path: cut in place with a NUL.
+  std::string prefix = path;
+  for (size_t end = 1; end <= prefix.size(); ++end) {
+    if (end < prefix.size() && (prefix[end] != '/' || prefix[end - 1] == '/')) continue;
+    const char saved = prefix[end];
+    prefix[end] = '\0';
+    if (::mkdir(prefix.c_str(), 0755) != 0 && errno != EEXIST) {
+      throw DataError(Describe(prefix.c_str(), "cannot create folder"));
+    }
+    prefix[end] = saved;
+  }
+  if (!IsDirectory(path)) throw DataError(ShortPath(path) + ": exists and is not a folder");
 }
 
 std::string JoinPath(const std::string& dir, const std::string& name) {
@@ -43,13 +85,26 @@ std::string JoinPath(const std::string& dir, const std::string& name) {
   return dir.back() == '/' ? dir + name : dir + "/" + name;
 }
 
-std::vector<uint8_t> ReadFileBytes(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY);
+std::vector<uint8_t> ReadFileBytes(const std::string& path, uint64_t max_bytes, const char* kind) {
+  // The kind and size are checked before open(): opening a FIFO for reading blocks until some
+  // writer opens it, and a 100 GB sparse file must be refused before its bytes are allocated.
+  struct stat named;
+  if (::stat(path.c_str(), &named) != 0) throw DataError(Describe(path, "cannot open"));
+  CheckReadable(path, named, max_bytes, kind);
+  // O_NONBLOCK so that a FIFO put in the file's place since stat() cannot block open() either;
+  // fstat() then checks that what was opened is the file that was checked.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) throw DataError(Describe(path, "cannot open"));
   struct stat st;
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+  try {
+    if (::fstat(fd, &st) != 0) throw DataError(Describe(path, "cannot read"));
+    if (st.st_dev != named.st_dev || st.st_ino != named.st_ino) {
+      throw DataError(ShortPath(path) + ": was replaced while being opened");
+    }
+    CheckReadable(path, st, max_bytes, kind);
+  } catch (...) {
     ::close(fd);
-    throw DataError(path + ": not a regular file");
+    throw;
   }
   std::vector<uint8_t> bytes(static_cast<size_t>(st.st_size));
   size_t done = 0;
@@ -57,8 +112,10 @@ std::vector<uint8_t> ReadFileBytes(const std::string& path) {
     const ssize_t got = ::read(fd, bytes.data() + done, bytes.size() - done);
     if (got < 0 && errno == EINTR) continue;
     if (got <= 0) {
+      if (got == 0) errno = EIO;  // the file shrank while being read
+      const std::string message = Describe(path, "read failed");
       ::close(fd);
-      throw DataError(Describe(path, "read failed"));
+      throw DataError(message);
     }
     done += static_cast<size_t>(got);
   }
@@ -67,9 +124,21 @@ std::vector<uint8_t> ReadFileBytes(const std::string& path) {
 }
 
 void WriteFileAtomic(const std::string& path, const void* bytes, size_t size) {
+  // rename() would replace a symlink, FIFO or device node with a regular file (and a folder
+  // cannot be replaced at all): refuse anything but a regular file or nothing.
+  struct stat existing;
+  if (::lstat(path.c_str(), &existing) == 0 && !S_ISREG(existing.st_mode)) {
+    throw DataError(ShortPath(path) + ": is " + KindOf(existing) +
+                    ", not a regular file; refusing to replace it");
+  }
+  // Errors name `path`: the temporary is an implementation detail the user never asked for.
   const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) throw DataError(Describe(tmp, "cannot create"));
+  ::unlink(tmp.c_str());  // a leftover of an earlier process with the same id
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    throw DataError(errno == ENOENT ? ShortPath(path) + ": cannot write (its folder does not exist)"
+                                    : Describe(path, "cannot write"));
+  }
   const auto* p = static_cast<const uint8_t*>(bytes);
   size_t done = 0;
   bool ok = true;

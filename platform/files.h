@@ -10,16 +10,27 @@ namespace tinymlp {
 
 bool PathExists(const std::string& path);
 bool IsDirectory(const std::string& path);
-// Creates `path` and its parents; throws on failure.
+// Creates `path` and its parents, one component after the other (a loop, so a path of thousands
+// of components cannot exhaust the stack); throws DataError naming the folder that failed.
 void MakeDirectories(const std::string& path);
 std::string JoinPath(const std::string& dir, const std::string& name);
 
-// Whole file into memory; throws DataError if it is missing or unreadable.
-std::vector<uint8_t> ReadFileBytes(const std::string& path);
+// Largest file ReadFileBytes reads when its caller names no bound of its own.
+constexpr uint64_t kMaxReadBytes = uint64_t{1} << 30;
+
+// Whole file into memory. Throws DataError naming the file if it is missing or unreadable, is
+// not a regular file (a FIFO, device or folder: opening a FIFO for reading would block until a
+// writer came), or holds more than `max_bytes` (each format's largest size, so a huge or sparse
+// file is refused before anything is allocated). `kind` names the format in that message, as
+// in "model file".
+std::vector<uint8_t> ReadFileBytes(const std::string& path, uint64_t max_bytes = kMaxReadBytes,
+                                   const char* kind = "file");
 
 // Writes `bytes` to `path` so that a reader never sees half a file: the data goes to
 // `path.tmp.<pid>`, is flushed to disk, then renamed over `path`. On failure the temporary is
-// removed and a DataError is thrown; an interrupted process leaves at most the temporary.
+// removed and a DataError naming `path` (never the temporary) is thrown; an interrupted process
+// leaves at most the temporary. A `path` that exists and is not a regular file (a symlink, FIFO,
+// device or folder) is refused, not replaced.
 void WriteFileAtomic(const std::string& path, const void* bytes, size_t size);
 inline void WriteFileAtomic(const std::string& path, const std::string& text) {
   WriteFileAtomic(path, text.data(), text.size());

@@ -80,7 +80,8 @@ std::vector<MetricsRow> ParseMetricsCsv(const std::string& text, const std::stri
 }
 
 std::vector<MetricsRow> ReadMetricsCsv(const std::string& path) {
-  const std::vector<uint8_t> bytes = ReadFileBytes(path);
+  // About 100 bytes a row: 256 MiB is millions of evaluations, more than any run writes.
+  const std::vector<uint8_t> bytes = ReadFileBytes(path, uint64_t{256} << 20, "metrics.csv");
   return ParseMetricsCsv(std::string(bytes.begin(), bytes.end()), path);
 }
 

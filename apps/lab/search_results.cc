@@ -130,7 +130,9 @@ std::vector<SearchRow> ParseSearchResults(const std::string& text, const std::st
 
 std::vector<SearchRow> ReadSearchResults(const std::string& path) {
   if (!PathExists(path)) return {};
-  const std::vector<uint8_t> bytes = ReadFileBytes(path);
+  // A few hundred bytes a run: 256 MiB is far more runs than any search makes.
+  const std::vector<uint8_t> bytes =
+      ReadFileBytes(path, uint64_t{256} << 20, "search results file");
   return ParseSearchResults(std::string(bytes.begin(), bytes.end()), path);
 }
 

@@ -1,6 +1,7 @@
 #include "apps/lab/training_run.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 
@@ -41,6 +42,9 @@ class ProgressLine {
 
 std::vector<int> ParseHiddenLayers(const std::string& text) {
   if (text == "0") return {};
+  // The model file's limits (model_file.h), so that train never writes a model no reader takes.
+  const std::string limits = "widths from 1 to " + std::to_string(kModelMaxWidth) + ", at most " +
+                             std::to_string(kModelMaxHiddenLayers) + " of them";
   std::vector<int> widths;
   size_t start = 0;
   while (true) {
@@ -49,9 +53,10 @@ std::vector<int> ParseHiddenLayers(const std::string& text) {
         text.substr(start, comma == std::string::npos ? comma : comma - start);
     char* end = nullptr;
     const long width = field.empty() ? 0 : std::strtol(field.c_str(), &end, 10);
-    if (field.empty() || *end != '\0' || width < 1 || width > 65536) {
-      throw UsageError("'" + text + "' is not a list of widths from 1 to 65536 (e.g. 50 or " +
-                       "50,30,20; 0 alone means no hidden layer)");
+    if (field.empty() || *end != '\0' || width < 1 || width > kModelMaxWidth ||
+        widths.size() == static_cast<size_t>(kModelMaxHiddenLayers)) {
+      throw UsageError("'" + text + "' is not a list of " + limits +
+                       " (e.g. 50 or 50,30,20; 0 alone means no hidden layer)");
     }
     widths.push_back(static_cast<int>(width));
     if (comma == std::string::npos) break;
@@ -103,7 +108,10 @@ WeightInit InitOf(const RunSettings& s) {
 }  // namespace
 
 void ValidateRunSettings(const RunSettings& s) {
-  ParseHiddenLayers(s.hidden);
+  MlpShape shape;
+  shape.hidden = ParseHiddenLayers(s.hidden);
+  const std::string too_big = CheckModelShape(shape);
+  if (!too_big.empty()) throw UsageError("--hidden " + s.hidden + ": " + too_big);
   if (!(s.dropout >= 0 && s.dropout < 1)) {
     throw UsageError("--dropout " + std::to_string(s.dropout) +
                      " is not a probability in [0, 1) (the chance of dropping a unit; 1 would "
@@ -187,14 +195,28 @@ RunResult RunTraining(const RunSettings& s, const Cifar10& data) {
   if (!metrics_path.empty()) WriteFileAtomic(metrics_path, csv);
   ProgressLine progress(config.steps, s.progress);
   const double start = NowSeconds();
+  // A run whose loss turns NaN or infinite stops there with one line (exit 1) instead of
+  // writing a NaN model and NaN metrics; checking the number each step costs nothing.
+  auto check_finite = [&](double loss, long step) {
+    if (std::isfinite(loss)) return;
+    throw DataError("training diverged: the loss is " +
+                    std::string(std::isnan(loss) ? "NaN" : "infinite") + " at step " +
+                    std::to_string(step) +
+                    " (learning rate or --lambda too large?); no model written");
+  };
   trainer.Run(
       schedule, data.validation,
       [&](const MetricsRow& row) {
+        check_finite(row.train.cost, row.step);
+        check_finite(row.validation.cost, row.step);
         result.metrics.push_back(row);
         csv += MetricsCsvLine(row);
         if (!metrics_path.empty()) WriteFileAtomic(metrics_path, csv);
       },
-      [&](long step, float eta, double loss) { progress.Update(step, eta, loss); });
+      [&](long step, float eta, double loss) {
+        check_finite(loss, step);
+        progress.Update(step, eta, loss);
+      });
   result.train_seconds = NowSeconds() - start;
 
   result.validation = trainer.Evaluate(data.validation);

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "apps/render/png.h"
+#include "platform/error.h"
+
 namespace tinymlp {
 namespace {
 
@@ -39,6 +42,17 @@ std::vector<uint8_t> TileToRgb(const std::vector<float>& planes, int side) {
   return rgb;
 }
 
+int MaxGridTiles(const ImageGridSpec& spec) {
+  const int columns = std::max(1, spec.columns);
+  const uint64_t width = static_cast<uint64_t>(std::max(
+      kGap + columns * CellWidth(spec), Canvas::TextWidth(spec.title, kTitleScale) + 2 * kGap));
+  const uint64_t height = kMaxPngPixels / width;
+  const uint64_t head = kGap + TitleHeight(spec.title);
+  if (height <= head) return 0;
+  const uint64_t rows = (height - head) / CellHeight(spec);
+  return static_cast<int>(std::min<uint64_t>(rows * columns, 1u << 30));
+}
+
 void TileOrigin(const ImageGridSpec& spec, const std::string& title, int i, int* x, int* y) {
   *x = kGap + (i % spec.columns) * CellWidth(spec);
   *y = kGap + TitleHeight(title) + (i / spec.columns) * CellHeight(spec);
@@ -52,7 +66,14 @@ Canvas DrawImageGrid(const std::vector<ImageTile>& tiles, const ImageGridSpec& s
   const int rows = (count + columns - 1) / columns;
   int width = kGap + columns * CellWidth(s);
   width = std::max(width, Canvas::TextWidth(spec.title, kTitleScale) + 2 * kGap);
-  const int height = kGap + TitleHeight(spec.title) + std::max(rows, 1) * CellHeight(s);
+  const int64_t tall = kGap + TitleHeight(spec.title) + int64_t{std::max(rows, 1)} * CellHeight(s);
+  if (static_cast<uint64_t>(width) * tall > kMaxPngPixels) {
+    throw DataError("a grid of " + std::to_string(count) + " images in " + std::to_string(columns) +
+                    " columns is " + std::to_string(width) + "x" + std::to_string(tall) +
+                    " pixels, more than the " + std::to_string(kMaxPngPixels) +
+                    " a PNG may have (fewer columns or a " + "smaller zoom?)");
+  }
+  const int height = static_cast<int>(tall);
   Canvas c(width, height, kWhite);
   if (!spec.title.empty()) {
     c.Text((width - Canvas::TextWidth(spec.title, kTitleScale)) / 2, kGap, spec.title, kBlack,

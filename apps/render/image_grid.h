@@ -26,7 +26,12 @@ struct ImageGridSpec {
 // mid grey). Returns side*side RGB triples, row-major.
 std::vector<uint8_t> TileToRgb(const std::vector<float>& planes, int side);
 
+// Throws DataError when the grid would have more than kMaxPngPixels (png.h): checked before the
+// canvas is allocated.
 Canvas DrawImageGrid(const std::vector<ImageTile>& tiles, const ImageGridSpec& spec);
+
+// The most tiles a grid of `spec` (with spec.columns columns) holds within kMaxPngPixels.
+int MaxGridTiles(const ImageGridSpec& spec);
 
 // Where tile i's image starts on the canvas (top-left), for tests.
 void TileOrigin(const ImageGridSpec& spec, const std::string& title, int i, int* x, int* y);

@@ -15,6 +15,11 @@
 namespace tinymlp {
 
 std::vector<uint8_t> EncodePng(const Canvas& canvas) {
+  if (static_cast<uint64_t>(canvas.width()) * canvas.height() > kMaxPngPixels) {
+    throw DataError("a " + std::to_string(canvas.width()) + "x" + std::to_string(canvas.height()) +
+                    " image is too large to write as PNG (at " + "most " +
+                    std::to_string(kMaxPngPixels) + " pixels)");
+  }
   std::vector<uint8_t> out;
   auto append = [](void* context, void* data, int size) {
     auto* bytes = static_cast<std::vector<uint8_t>*>(context);

@@ -58,7 +58,9 @@ std::vector<uint8_t> DecodeImage32(const std::vector<uint8_t>& bytes, const std:
 }
 
 PredictInput ReadPredictInput(const std::string& path) {
-  const std::vector<uint8_t> bytes = ReadFileBytes(path);
+  // A 32x32 image is small; a batch file is at most kMaxImagesPerBatchFile records.
+  const std::vector<uint8_t> bytes = ReadFileBytes(
+      path, uint64_t{kMaxImagesPerBatchFile} * kRecordBytes, "predict input (image or batch file)");
   PredictInput input;
   input.path = path;
   if (bytes.empty()) throw DataError(path + ": empty file, expected an image or a batch file");

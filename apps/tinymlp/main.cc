@@ -2,10 +2,14 @@
 //
 // Exit codes: 0 success, 1 bad data (missing or corrupt files), 2 usage (flags and values).
 // Every error is one line on stderr that names the flag or file and what is wrong.
+#include <errno.h>
+
 #include <cstdio>
+#include <cstring>
 #include <exception>
 
 #include "apps/tinymlp/commands.h"
+#include "apps/tinymlp/options.h"
 #include "platform/error.h"
 
 int main(int argc, char** argv) {
@@ -29,6 +33,7 @@ int main(int argc, char** argv) {
   tinymlp::AddReportCommand(app);
   tinymlp::AddBenchTrainCommand(app);
 #endif
+  tinymlp::AddNumberChecks(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -45,6 +50,13 @@ int main(int argc, char** argv) {
     return e.exit_code();
   } catch (const std::exception& e) {
     std::fprintf(stderr, "tinymlp: error: %s\n", e.what());
+    return 1;
+  }
+  // The results are on stdout: a full disk or a closed file must not pass for success.
+  errno = 0;
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    std::fprintf(stderr, "tinymlp: error: cannot write the results to standard output%s%s%s\n",
+                 errno ? " (" : "", errno ? std::strerror(errno) : "", errno ? ")" : "");
     return 1;
   }
   return 0;

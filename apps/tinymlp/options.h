@@ -27,6 +27,13 @@ CLI::Validator ParsedBy(Parse parse) {
       "");
 }
 
+// Checks every number flag of `app` and its subcommands before CLI11 converts it (call once,
+// after adding every subcommand): an empty value, a non-number and an integer that overflows its
+// 64 bits are refused ("--lambda: 'abc' is not a number"), and so is a floating-point value that
+// is not finite: CLI::Range lets NaN through, since every comparison with NaN is false. Integers
+// are read in decimal only ("010" is ten, not CLI11's octal eight).
+void AddNumberChecks(CLI::App& app);
+
 // Prints "key=value" on stdout, the machine-readable result lines.
 void PrintResult(const std::string& key, double value, int decimals = 4);
 

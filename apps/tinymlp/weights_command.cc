@@ -1,4 +1,5 @@
 // tinymlp weights: the first layer's weights of a model as a grid of 32x32 colour images.
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -7,6 +8,8 @@
 #include "apps/render/png.h"
 #include "apps/tinymlp/commands.h"
 #include "engine/io/model_file.h"
+#include "platform/error.h"
+#include "platform/files.h"
 
 namespace tinymlp {
 namespace {
@@ -16,13 +19,29 @@ struct WeightsOptions {
   int columns = 10, zoom = 4;
 };
 
+// A picture of more tiles than this is too large to look at (and, for thousands of hidden
+// units, to encode): the first kMaxTiles units are drawn and the title says so.
+constexpr int kMaxTiles = 1000;
+
 void RunWeights(const WeightsOptions& o) {
   const Model model = LoadModel(o.model);
+  std::vector<ImageTile> tiles = WeightTiles(model, o.model);
   ImageGridSpec spec;
   spec.title = WeightTitle(model);
   spec.columns = o.columns;
   spec.zoom = o.zoom;
-  WritePng(o.out, DrawImageGrid(WeightTiles(model, o.model), spec));
+  const int total = static_cast<int>(tiles.size());
+  const int shown = std::min({total, kMaxTiles, MaxGridTiles(spec)});
+  if (shown < 1) throw UsageError("--columns and --zoom give a picture too wide to write");
+  if (shown < total) {
+    tiles.resize(shown);
+    spec.title += " (first " + std::to_string(shown) + " of " + std::to_string(total) + ")";
+    std::fprintf(stderr, "weights: drawing the first %d of %d units\n", shown, total);
+  }
+  // The folder is created as `plot` does, so --out runs/x/w.png needs no mkdir first.
+  const size_t slash = o.out.find_last_of('/');
+  if (slash != std::string::npos && slash > 0) MakeDirectories(o.out.substr(0, slash));
+  WritePng(o.out, DrawImageGrid(tiles, spec));
   std::printf("wrote %s\n", o.out.c_str());
 }
 

@@ -57,6 +57,11 @@ Dataset ParseBatch(const std::vector<uint8_t>& bytes, const std::string& name) {
                     " bytes is not a positive multiple of the 3073-byte CIFAR-10 record "
                     "(truncated or not a CIFAR-10 binary batch?)");
   }
+  if (bytes.size() > uint64_t{kMaxImagesPerBatchFile} * kRecordBytes) {
+    throw DataError(name + ": " + std::to_string(bytes.size() / kRecordBytes) +
+                    " records, more than the " + std::to_string(kMaxImagesPerBatchFile) +
+                    " a CIFAR-10 batch file may hold");
+  }
   const size_t count = bytes.size() / kRecordBytes;
   Dataset data;
   data.labels.resize(count);
@@ -73,7 +78,11 @@ Dataset ParseBatch(const std::vector<uint8_t>& bytes, const std::string& name) {
   return data;
 }
 
-Dataset ReadBatchFile(const std::string& path) { return ParseBatch(ReadFileBytes(path), path); }
+Dataset ReadBatchFile(const std::string& path) {
+  return ParseBatch(
+      ReadFileBytes(path, uint64_t{kMaxImagesPerBatchFile} * kRecordBytes, "CIFAR-10 batch file"),
+      path);
+}
 
 std::string ResolveCifarDir(const std::string& dir) {
   if (!IsDirectory(dir)) throw DataError(dir + ": data folder not found");
@@ -89,7 +98,8 @@ std::vector<std::string> ReadClassNames(const std::string& dir) {
   std::vector<std::string> names;
   const std::string path = JoinPath(dir, "batches.meta.txt");
   if (PathExists(path)) {
-    const std::vector<uint8_t> bytes = ReadFileBytes(path);
+    // Ten short names: 64 KiB is far more than any real list.
+    const std::vector<uint8_t> bytes = ReadFileBytes(path, 64 * 1024, "class-name list");
     std::istringstream in(std::string(bytes.begin(), bytes.end()));
     std::string line;
     while (std::getline(in, line) && names.size() < kClasses) {

@@ -17,6 +17,10 @@ constexpr int kImageDim = 3 * kImageSide * kImageSide;  // D = 3072
 constexpr int kClasses = 10;                            // K
 constexpr int kRecordBytes = 1 + kImageDim;             // 3073
 constexpr int kImagesPerBatchFile = 10000;
+// The most records a batch file may hold: the official files hold 10,000, and 50,000 (the whole
+// training set in one file) leaves room for any concatenation of them while refusing a huge or
+// sparse file before it is read (154 MB at most; counts stay far inside an int).
+constexpr int kMaxImagesPerBatchFile = 50000;
 
 // The ten classes in label order. A model file holds no names: every tinymlp model is a CIFAR-10
 // classifier, so these are its names.
@@ -54,8 +58,9 @@ struct Cifar10 {
   std::vector<std::string> class_names;  // K names from batches.meta.txt, or "class0".. if absent
 };
 
-// Parses one batch file's bytes (any whole number of records). `name` is used in errors.
-// Throws DataError when the size is not a multiple of 3073 or a label byte is above 9.
+// Parses one batch file's bytes (1 to kMaxImagesPerBatchFile whole records). `name` is used in
+// errors. Throws DataError when the size is not such a multiple of 3073 or a label byte is
+// above 9.
 Dataset ParseBatch(const std::vector<uint8_t>& bytes, const std::string& name);
 Dataset ReadBatchFile(const std::string& path);
 

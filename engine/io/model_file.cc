@@ -1,5 +1,6 @@
 #include "engine/io/model_file.h"
 
+#include <cmath>
 #include <cstring>
 
 #include "engine/base/crc32.h"
@@ -10,8 +11,36 @@ namespace tinymlp {
 namespace {
 
 constexpr char kMagic[4] = {'T', 'M', 'L', 'P'};
-constexpr uint32_t kMaxDim = 1u << 20;
-constexpr uint32_t kMaxHidden = 64;
+
+// Floats after the header: normalization, weights and biases, batch-norm section.
+uint64_t ModelFloats(const MlpShape& shape) {
+  uint64_t floats = 2 * uint64_t{static_cast<uint32_t>(shape.input)};
+  for (int l = 0; l < shape.layers(); ++l) {
+    const uint64_t in = static_cast<uint32_t>(shape.in(l));
+    const uint64_t out = static_cast<uint32_t>(shape.out(l));
+    floats += in * out + out + (shape.has_bn(l) ? 4 * out : 0);
+  }
+  return floats;
+}
+
+// Empty when every value of the model is finite, else which part is not.
+const char* NonFinitePart(const Model& model) {
+  auto finite = [](const std::vector<std::vector<float>>& parts) {
+    for (const std::vector<float>& part : parts) {
+      for (float v : part) {
+        if (!std::isfinite(v)) return false;
+      }
+    }
+    return true;
+  };
+  if (!finite({model.norm.mean, model.norm.inv_std})) return "normalization";
+  if (!finite(model.w) || !finite(model.b)) return "weights";
+  if (!finite(model.gamma) || !finite(model.beta) || !finite(model.running_mean) ||
+      !finite(model.running_var)) {
+    return "batch-norm parameters";
+  }
+  return nullptr;
+}
 
 class Writer {
  public:
@@ -65,6 +94,38 @@ class Reader {
 
 }  // namespace
 
+std::string CheckModelShape(const MlpShape& shape) {
+  const auto width_ok = [](int w) { return w >= 1 && w <= kModelMaxWidth; };
+  if (!width_ok(shape.input)) {
+    return "input size " + std::to_string(shape.input) + " is not in 1.." +
+           std::to_string(kModelMaxWidth);
+  }
+  if (shape.classes < 2 || shape.classes > kModelMaxWidth) {
+    return "class count " + std::to_string(shape.classes) + " is not in 2.." +
+           std::to_string(kModelMaxWidth);
+  }
+  if (shape.hidden.size() > static_cast<size_t>(kModelMaxHiddenLayers)) {
+    return std::to_string(shape.hidden.size()) + " hidden layers, more than the " +
+           std::to_string(kModelMaxHiddenLayers) + " a model file can hold";
+  }
+  for (int width : shape.hidden) {
+    if (!width_ok(width)) {
+      return "hidden width " + std::to_string(width) + " is not in 1.." +
+             std::to_string(kModelMaxWidth);
+    }
+  }
+  const uint64_t floats = ModelFloats(shape);
+  if (floats > kModelMaxFloats) {
+    return std::to_string(floats) + " parameters, more than the " +
+           std::to_string(kModelMaxFloats) + " a model file can hold";
+  }
+  return std::string();
+}
+
+uint64_t ModelFileBytes(const MlpShape& shape) {
+  return 4 * (6 + static_cast<uint64_t>(shape.hidden.size())) + 4 * ModelFloats(shape) + 4;
+}
+
 Model Model::FromNetwork(const Mlp<float>& net, const Normalization& norm) {
   Model model;
   model.shape = net.shape();
@@ -109,6 +170,12 @@ void Model::CopyInto(Mlp<float>& net) const {
 }
 
 std::vector<uint8_t> EncodeModel(const Model& model) {
+  const std::string problem = CheckModelShape(model.shape);
+  if (!problem.empty()) throw DataError("cannot write a model of " + problem);
+  if (const char* part = NonFinitePart(model)) {
+    throw DataError(std::string("cannot write a model with NaN or infinite ") + part +
+                    " (did training diverge?)");
+  }
   Writer out;
   for (char c : kMagic) out.bytes().push_back(static_cast<uint8_t>(c));
   out.U32(kModelFormatVersion);
@@ -159,14 +226,17 @@ Model DecodeModel(const std::vector<uint8_t>& bytes, const std::string& name) {
   const uint32_t input = in.U32("input size");
   const uint32_t classes = in.U32("class count");
   const uint32_t hidden = in.U32("layer count");
-  if (input == 0 || input > kMaxDim || classes < 2 || classes > kMaxDim || hidden > kMaxHidden) {
+  // Each field is bounded before it is used: a width above kModelMaxWidth would not fit the
+  // int of MlpShape, a layer count above kModelMaxHiddenLayers would make the header loop long.
+  if (input == 0 || input > kModelMaxWidth || classes < 2 || classes > kModelMaxWidth ||
+      hidden > kModelMaxHiddenLayers) {
     throw DataError(name + ": implausible layer sizes in header (corrupt model file?)");
   }
   model.shape.input = static_cast<int>(input);
   model.shape.classes = static_cast<int>(classes);
   for (uint32_t l = 0; l < hidden; ++l) {
     const uint32_t width = in.U32("layer width");
-    if (width == 0 || width > kMaxDim) {
+    if (width == 0 || width > kModelMaxWidth) {
       throw DataError(name + ": implausible hidden width " + std::to_string(width));
     }
     model.shape.hidden.push_back(static_cast<int>(width));
@@ -175,21 +245,20 @@ Model DecodeModel(const std::vector<uint8_t>& bytes, const std::string& name) {
   if ((flags & ~kModelFlagBatchNorm) != 0)
     throw DataError(name + ": unknown sections (flags " + std::to_string(flags) + ")");
   model.shape.batch_norm = (flags & kModelFlagBatchNorm) != 0;
-  size_t expected = in.pos() + 2 * sizeof(float) * input + 4;
-  for (int l = 0; l < model.shape.layers(); ++l) {
-    expected += sizeof(float) *
-                (static_cast<size_t>(model.shape.out(l)) * model.shape.in(l) + model.shape.out(l));
-  }
-  size_t bn_bytes = 0;
+  const std::string problem = CheckModelShape(model.shape);
+  if (!problem.empty()) throw DataError(name + ": " + problem + " (corrupt model file?)");
+  // In 64 bits: the products of these sizes pass 2^32 long before the limit above is checked.
+  const uint64_t expected = ModelFileBytes(model.shape);
+  uint64_t bn_bytes = 0;
   for (int l = 0; l + 1 < model.shape.layers(); ++l) {
-    if (model.shape.batch_norm) bn_bytes += 4 * sizeof(float) * model.shape.out(l);
+    if (model.shape.batch_norm)
+      bn_bytes += 4 * sizeof(float) * static_cast<uint64_t>(model.shape.out(l));
   }
-  if (bn_bytes > 0 && bytes.size() == expected) {
+  if (bn_bytes > 0 && bytes.size() == expected - bn_bytes) {
     throw DataError(name + ": the header says batch normalization (flags bit 0) but the " +
                     "batch-norm section (gamma, beta, running averages: " +
                     std::to_string(bn_bytes) + " bytes) is missing");
   }
-  expected += bn_bytes;
   if (bytes.size() != expected) {
     throw DataError(name + ": model file is " + std::to_string(bytes.size()) +
                     " bytes, its header says " + std::to_string(expected) +
@@ -215,6 +284,9 @@ Model DecodeModel(const std::vector<uint8_t>& bytes, const std::string& name) {
       if (!(v >= 0)) throw DataError(name + ": negative or NaN batch-norm running variance");
     }
   }
+  if (const char* part = NonFinitePart(model)) {
+    throw DataError(name + ": NaN or infinite " + part + " (a diverged or corrupt model)");
+  }
   return model;
 }
 
@@ -223,6 +295,8 @@ void SaveModel(const std::string& path, const Model& model) {
   WriteFileAtomic(path, bytes.data(), bytes.size());
 }
 
-Model LoadModel(const std::string& path) { return DecodeModel(ReadFileBytes(path), path); }
+Model LoadModel(const std::string& path) {
+  return DecodeModel(ReadFileBytes(path, kModelMaxFileBytes, "model file"), path);
+}
 
 }  // namespace tinymlp

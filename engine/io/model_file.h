@@ -33,6 +33,22 @@ namespace tinymlp {
 constexpr uint32_t kModelFormatVersion = 1;
 constexpr uint32_t kModelFlagBatchNorm = 1;
 
+// The format's limits, one set for the writer and the reader: EncodeModel refuses, and `train`
+// rejects before it trains, any network that DecodeModel would reject. The float bound keeps
+// every size product far below 2^31 (no count overflows an int or a 32-bit size_t, as on armhf)
+// and a model file below 1 GiB; 3072-65536-10 (202 M floats) still fits.
+constexpr int kModelMaxHiddenLayers = 64;
+constexpr int kModelMaxWidth = 65536;  // the input, each hidden layer and the classes
+constexpr uint64_t kModelMaxFloats = uint64_t{1} << 28;
+// The largest file those limits allow: header with every hidden width, the floats, the CRC.
+constexpr uint64_t kModelMaxFileBytes = 4 * (7 + kModelMaxHiddenLayers) + 4 * kModelMaxFloats;
+
+// Empty when `shape` is within the limits above, else what is wrong ("3 hidden layers ...").
+// Every count is computed in 64 bits, whatever the width of size_t.
+std::string CheckModelShape(const MlpShape& shape);
+// The size of the model file of `shape` (which must pass CheckModelShape), in bytes.
+uint64_t ModelFileBytes(const MlpShape& shape);
+
 struct Model {
   MlpShape shape;
   Normalization norm;
@@ -46,9 +62,12 @@ struct Model {
   void CopyInto(Mlp<float>& net) const;
 };
 
+// Throws DataError when the shape is beyond the limits above or a value is NaN or infinite: the
+// writer never writes what the reader would reject.
 std::vector<uint8_t> EncodeModel(const Model& model);
 // Throws DataError naming `name` when the bytes are not a valid model: wrong magic or version,
-// implausible sizes, cut short or too long (a batch-norm section missing), CRC mismatch.
+// sizes beyond the limits above, cut short or too long (a batch-norm section missing), CRC
+// mismatch, a NaN or infinite weight or normalization value.
 Model DecodeModel(const std::vector<uint8_t>& bytes, const std::string& name);
 
 void SaveModel(const std::string& path, const Model& model);
