@@ -82,8 +82,6 @@ std::string InitName(const RunSettings& run) {
 
 namespace {
 
-enum class ScheduleKind { kCyclic, kLinearDecay, kConstant };
-
 ScheduleKind ScheduleOf(const RunSettings& s) {
   CheckScheduleName(s.schedule);
   if (s.schedule.empty()) return s.eta > 0 ? ScheduleKind::kConstant : ScheduleKind::kCyclic;
@@ -168,22 +166,22 @@ RunResult RunTraining(const RunSettings& s, const Cifar10& data) {
   config.init = InitOf(s);
   config.init_sigma = s.init_sigma;
   config.bn_alpha = s.bn_alpha;
+  ScheduleSettings timing;
+  timing.kind = ScheduleOf(s);
+  timing.eta_min = s.eta_min;
+  timing.eta_max = s.eta_max;
+  timing.n_s = s.n_s;
+  timing.cycles = s.cycles;
+  timing.eta = s.eta;
+  timing.epochs = s.epochs;
   const long batches_per_epoch = data.train.count() / s.batch;
-  LearningRateSchedule schedule = LearningRateSchedule::Constant(s.eta);
-  const ScheduleKind kind = ScheduleOf(s);
-  if (kind == ScheduleKind::kCyclic || (kind == ScheduleKind::kLinearDecay && s.epochs == 0)) {
-    // Cyclic, or a linear decay as long as the cyclic run the same flags would give.
-    config.steps = 2 * s.n_s * s.cycles;
-    config.eval_every = s.evals_per_cycle > 0 ? std::max(1L, 2 * s.n_s / s.evals_per_cycle) : 0;
-  } else {
-    config.steps = static_cast<long>(s.epochs > 0 ? s.epochs : 10) * batches_per_epoch;
-    config.eval_every = s.evals_per_cycle > 0 ? batches_per_epoch : 0;
+  config.steps = timing.Steps(batches_per_epoch);
+  // Metrics points: evals_per_cycle per cycle, or one per epoch when the length is in epochs.
+  if (s.evals_per_cycle > 0) {
+    config.eval_every =
+        timing.cycle_length() ? std::max(1L, 2 * s.n_s / s.evals_per_cycle) : batches_per_epoch;
   }
-  if (kind == ScheduleKind::kCyclic) {
-    schedule = LearningRateSchedule::Cyclic(s.eta_min, s.eta_max, s.n_s);
-  } else if (kind == ScheduleKind::kLinearDecay) {
-    schedule = LearningRateSchedule::LinearDecay(s.eta_max, s.eta_min, config.steps);
-  }
+  const LearningRateSchedule schedule = timing.Make(batches_per_epoch);
 
   Arena arena(MeasureArena<Trainer>(shape, config, data.train, norm));
   Trainer trainer(shape, config, data.train, norm, arena);

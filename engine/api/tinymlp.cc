@@ -308,18 +308,19 @@ Classifier Classifier::Train(const ImageSet& train_set, const TrainOptions& o) {
   config.eval_every = 0;  // no metrics curve: evaluations do not change the weights
 
   // The schedule as `tinymlp train` builds it from the same flags.
+  ScheduleSettings timing;
+  timing.kind = o.schedule == S::kCyclic        ? ScheduleKind::kCyclic
+                : o.schedule == S::kLinearDecay ? ScheduleKind::kLinearDecay
+                                                : ScheduleKind::kConstant;
+  timing.eta_min = o.eta_min;
+  timing.eta_max = o.eta_max;
+  timing.n_s = o.n_s;
+  timing.cycles = o.cycles;
+  timing.eta = o.eta;
+  timing.epochs = o.epochs;
   const long batches_per_epoch = train.count() / o.batch;
-  LearningRateSchedule schedule = LearningRateSchedule::Constant(o.eta);
-  if (o.schedule == S::kCyclic || (o.schedule == S::kLinearDecay && o.epochs == 0)) {
-    config.steps = 2 * o.n_s * o.cycles;
-  } else {
-    config.steps = static_cast<long>(o.epochs > 0 ? o.epochs : 10) * batches_per_epoch;
-  }
-  if (o.schedule == S::kCyclic) {
-    schedule = LearningRateSchedule::Cyclic(o.eta_min, o.eta_max, o.n_s);
-  } else if (o.schedule == S::kLinearDecay) {
-    schedule = LearningRateSchedule::LinearDecay(o.eta_max, o.eta_min, config.steps);
-  }
+  config.steps = timing.Steps(batches_per_epoch);
+  const LearningRateSchedule schedule = timing.Make(batches_per_epoch);
 
   Arena arena(MeasureArena<Trainer>(shape, config, train, norm));
   Trainer trainer(shape, config, train, norm, arena);

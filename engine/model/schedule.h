@@ -44,4 +44,37 @@ class LearningRateSchedule {
   long decay_total_ = 0;  // > 0: linear decay over this many updates
 };
 
+// A run's schedule and length as the user states them (`tinymlp train`'s flags, the public
+// TrainOptions), turned into updates in one place so every front end trains the same run.
+enum class ScheduleKind { kCyclic, kLinearDecay, kConstant };
+struct ScheduleSettings {
+  ScheduleKind kind = ScheduleKind::kCyclic;
+  float eta_min = 1e-5f, eta_max = 0.1f;
+  long n_s = 500;  // kCyclic: updates per half cycle
+  int cycles = 1;  // kCyclic
+  float eta = 0;   // kConstant: the rate
+  int epochs = 0;  // kConstant (0: 10) and kLinearDecay (0: as long as the cyclic run)
+
+  // The length comes from n_s and cycles: cyclic, or a linear decay without epochs.
+  bool cycle_length() const {
+    return kind == ScheduleKind::kCyclic || (kind == ScheduleKind::kLinearDecay && epochs == 0);
+  }
+  // Updates in the run.
+  long Steps(long batches_per_epoch) const {
+    return cycle_length() ? 2 * n_s * cycles
+                          : static_cast<long>(epochs > 0 ? epochs : 10) * batches_per_epoch;
+  }
+  LearningRateSchedule Make(long batches_per_epoch) const {
+    switch (kind) {
+      case ScheduleKind::kCyclic:
+        return LearningRateSchedule::Cyclic(eta_min, eta_max, n_s);
+      case ScheduleKind::kLinearDecay:
+        return LearningRateSchedule::LinearDecay(eta_max, eta_min, Steps(batches_per_epoch));
+      case ScheduleKind::kConstant:
+        break;
+    }
+    return LearningRateSchedule::Constant(eta);
+  }
+};
+
 }  // namespace tinymlp
