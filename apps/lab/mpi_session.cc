@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "platform/error.h"
+#include "platform/error.h"  // ErrorKind: the exit codes
 
 namespace tinymlp {
 
@@ -120,11 +120,13 @@ void AgreeOrExit(MpiSession& mpi, const RankReport& mine, int* min_threads, int*
   MPI_Ibcast(&verdict, 1, MPI_INT, 0, MPI_COMM_WORLD, &request);
   MpiSession::Wait(&request);
   if (verdict != 0) {
+    // Rank 0 says why, once, in the command line's error format, before the barrier in
+    // Finalize: mpirun ends the whole job as soon as one rank exits non-zero, so rank 0 could
+    // not count on outliving the others to report it.
+    if (mpi.rank() == 0) std::fprintf(stderr, "tinymlp: error: %s\n", message.c_str());
+    std::fflush(stderr);
     mpi.Finalize();
-    if (mpi.rank() != 0) std::exit(verdict);  // rank 0 says why, once
-    throw Error(
-        verdict == static_cast<int>(ErrorKind::kUsage) ? ErrorKind::kUsage : ErrorKind::kData,
-        message);
+    std::exit(verdict);
   }
   if (mpi.rank() == 0 && all.size() > 1) {
     *min_threads = *max_threads = all[1].threads;

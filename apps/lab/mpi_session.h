@@ -53,8 +53,8 @@ struct RankReport {
 };
 
 // Collective. Rank 0 gathers every rank's report; when one failed (rank 0 first) or loaded other
-// data or planned other settings than rank 0, every rank finalizes MPI and rank 0 throws one
-// Error that names the rank, while the others exit quietly with the same code. Otherwise it
+// data or planned other settings than rank 0, rank 0 prints one error line that names the rank
+// and every rank finalizes MPI and exits with the error's code (1 data, 2 usage). Otherwise it
 // returns, on rank 0 with the smallest and largest thread counts of the workers.
 void AgreeOrExit(MpiSession& mpi, const RankReport& mine, int* min_threads, int* max_threads);
 
