@@ -4,7 +4,8 @@
 //
 // Waiting: Open MPI's blocking calls spin on a core while they wait. The coordinator waits for
 // whole training runs, and ranks that finish early wait for the slowest one, so every wait here
-// polls with a 1 ms sleep instead: a waiting rank costs no core that a training rank could use.
+// polls with sleeps between (up to 10 ms): a waiting rank costs no core that a training rank
+// could use.
 //
 // Failures: a rank that dies takes the job down (MPI_ERRORS_ARE_FATAL, the default; mpirun kills
 // the others). Problems found before the search starts (bad flags, data that differs between
