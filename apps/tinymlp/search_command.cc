@@ -72,14 +72,15 @@ void RunSearchOnJob(SearchOptions& o, MpiSession& mpi) {
   int min_threads = 0, max_threads = 0;
   AgreeOrExit(mpi, mine, &min_threads, &max_threads);
   if (mpi.rank() == 0) {
-    std::fprintf(stderr, "search: %d ranks: rank 0 hands out the settings, %d workers train them",
-                 mpi.size(), mpi.size() - 1);
+    const int workers = mpi.size() - 1;
+    std::fprintf(stderr, "search: %d ranks: rank 0 hands out the settings to %d worker%s",
+                 mpi.size(), workers, workers == 1 ? "" : "s");
     if (min_threads == max_threads) {
-      std::fprintf(stderr, " on %d thread%s each\n", min_threads, min_threads == 1 ? "" : "s");
-    } else {  // the engine's bits depend on the thread count (README: reproducibility)
+      std::fprintf(stderr, ", %d thread%s each\n", min_threads, min_threads == 1 ? "" : "s");
+    } else {  // the same --seed and --threads give the same bits (README), other threads may not
       std::fprintf(stderr,
-                   " on %d to %d threads (rows may differ in the last bits from a single-process "
-                   "search; pass --threads to fix it)\n",
+                   ", %d to %d threads each (rows may differ in the last bits from a "
+                   "single-process search; pass --threads to fix it)\n",
                    min_threads, max_threads);
     }
     if (s.jobs > 1) std::fprintf(stderr, "search: under mpirun --jobs is unused: add ranks\n");

@@ -232,7 +232,8 @@ TEST_F(SearchMpi, ThreeRanksGiveTheRowsOfOneProcess) {
 
   const RunOutput mpi = Shell(MpiSearch(Results("mpi.csv")));
   ASSERT_EQ(mpi.exit_code, 0) << mpi.err;
-  EXPECT_NE(mpi.err.find("3 ranks: rank 0 hands out the settings, 2 workers"), std::string::npos)
+  EXPECT_NE(mpi.err.find("3 ranks: rank 0 hands out the settings to 2 workers, 1 thread each"),
+            std::string::npos)
       << mpi.err;
   EXPECT_NE(mpi.out.find(std::to_string(kSettings) + " runs trained, 0 found"), std::string::npos)
       << mpi.out;
