@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <mutex>
 #include <set>
+#include <utility>
 
 #include "apps/lab/job_pool.h"
 #include "platform/error.h"
@@ -50,67 +51,83 @@ std::vector<SearchRow> PlanSearch(const SearchSettings& s) {
   return plan;
 }
 
-SearchOutcome RunSearch(const SearchSettings& s, const Cifar10& data) {
-  const std::vector<SearchRow> plan = PlanSearch(s);
-  std::vector<SearchRow> existing = ReadSearchResults(s.results);
-  std::string file_text = SearchResultsHeader();
-  for (const SearchRow& r : existing) file_text += r.CsvLine();
+SearchRow TrainSetting(const SearchSettings& s, const SearchRow& planned, const Cifar10& data) {
+  SearchRow row = planned;
+  RunSettings run = s.run;
+  run.lambda = row.lambda;
+  run.out.clear();
+  run.progress = false;
+  const RunResult result = RunTraining(run, data);
+  row.final_val_accuracy = result.validation.accuracy;
+  row.best_val_accuracy = result.validation.accuracy;
+  row.best_step = result.steps;
+  for (const MetricsRow& m : result.metrics) {
+    if (m.validation.accuracy > row.best_val_accuracy) {
+      row.best_val_accuracy = m.validation.accuracy;
+      row.best_step = m.step;
+    }
+  }
+  row.test_accuracy = result.test.accuracy;
+  row.seconds = result.train_seconds;
+  return row;
+}
 
-  SearchOutcome out;
-  std::vector<SearchRow> todo;
-  for (const SearchRow& p : plan) {
-    auto done = std::find_if(existing.begin(), existing.end(),
-                             [&](const SearchRow& e) { return e.SettingKey() == p.SettingKey(); });
+SearchLedger::SearchLedger(const SearchSettings& s, std::vector<SearchRow> plan)
+    : results_(s.results), plan_(std::move(plan)) {
+  const std::vector<SearchRow> existing = ReadSearchResults(results_);
+  file_text_ = SearchResultsHeader();
+  for (const SearchRow& r : existing) file_text_ += r.CsvLine();
+  for (size_t i = 0; i < plan_.size(); ++i) {
+    auto done = std::find_if(existing.begin(), existing.end(), [&](const SearchRow& e) {
+      return e.SettingKey() == plan_[i].SettingKey();
+    });
     if (done != existing.end()) {
-      out.rows.push_back(*done);
-      ++out.skipped;
+      out_.rows.push_back(*done);
+      ++out_.skipped;
     } else {
-      todo.push_back(p);
+      todo_.push_back(i);
     }
   }
-  if (out.skipped > 0) {
-    std::fprintf(stderr, "search: %d of %zu settings already in %s, skipping them\n", out.skipped,
-                 plan.size(), s.results.c_str());
+  if (out_.skipped > 0) {
+    std::fprintf(stderr, "search: %d of %zu settings already in %s, skipping them\n", out_.skipped,
+                 plan_.size(), results_.c_str());
   }
-  const size_t slash = s.results.find_last_of('/');
-  if (slash != std::string::npos && slash > 0) MakeDirectories(s.results.substr(0, slash));
-  if (existing.empty()) WriteFileAtomic(s.results, file_text);
+  const size_t slash = results_.find_last_of('/');
+  if (slash != std::string::npos && slash > 0) MakeDirectories(results_.substr(0, slash));
+  if (existing.empty()) WriteFileAtomic(results_, file_text_);
+}
 
-  const int jobs = std::max(1, std::min<int>(s.jobs, static_cast<int>(todo.size())));
-  const int threads = s.threads > 0 ? s.threads : std::max(1, HardwareThreads() / jobs);
-  std::mutex mutex;  // guards file_text, out and the results file
-  RunJobs(todo.size(), jobs, threads, [&](size_t i) {
-    SearchRow row = todo[i];
-    RunSettings run = s.run;
-    run.lambda = row.lambda;
-    run.out.clear();
-    run.progress = false;
-    const RunResult result = RunTraining(run, data);
-    row.final_val_accuracy = result.validation.accuracy;
-    row.best_val_accuracy = result.validation.accuracy;
-    row.best_step = result.steps;
-    for (const MetricsRow& m : result.metrics) {
-      if (m.validation.accuracy > row.best_val_accuracy) {
-        row.best_val_accuracy = m.validation.accuracy;
-        row.best_step = m.step;
-      }
-    }
-    row.test_accuracy = result.test.accuracy;
-    row.seconds = result.train_seconds;
-    std::lock_guard<std::mutex> lock(mutex);
-    file_text += row.CsvLine();
-    WriteFileAtomic(s.results, file_text);
-    out.rows.push_back(row);
-    ++out.ran;
-    std::fprintf(stderr,
-                 "search: [%d/%zu] lambda=%.3e (log10 %.3f): best validation accuracy %.4f "
-                 "at step %ld, %.1f s\n",
-                 out.ran, todo.size(), row.lambda, std::log10(row.lambda), row.best_val_accuracy,
-                 row.best_step, row.seconds);
-  });
+void SearchLedger::Record(const SearchRow& row, const std::string& where) {
+  file_text_ += row.CsvLine();
+  WriteFileAtomic(results_, file_text_);
+  out_.rows.push_back(row);
+  ++out_.ran;
+  std::fprintf(stderr,
+               "search: [%d/%zu] lambda=%.3e (log10 %.3f): best validation accuracy %.4f "
+               "at step %ld, %.1f s%s\n",
+               out_.ran, todo_.size(), row.lambda, std::log10(row.lambda), row.best_val_accuracy,
+               row.best_step, row.seconds, where.c_str());
+}
+
+SearchOutcome SearchLedger::Outcome() const {
+  SearchOutcome out = out_;
   std::sort(out.rows.begin(), out.rows.end(),
             [](const SearchRow& a, const SearchRow& b) { return a.lambda < b.lambda; });
   return out;
+}
+
+SearchOutcome RunSearch(const SearchSettings& s, const Cifar10& data) {
+  SearchLedger ledger(s, PlanSearch(s));
+  const std::vector<size_t>& todo = ledger.todo();
+  const int jobs = std::max(1, std::min<int>(s.jobs, static_cast<int>(todo.size())));
+  const int threads = s.threads > 0 ? s.threads : std::max(1, HardwareThreads() / jobs);
+  std::mutex mutex;  // guards the ledger (the results file)
+  RunJobs(todo.size(), jobs, threads, [&](size_t i) {
+    const SearchRow row = TrainSetting(s, ledger.plan()[todo[i]], data);
+    std::lock_guard<std::mutex> lock(mutex);
+    ledger.Record(row);
+  });
+  return ledger.Outcome();
 }
 
 }  // namespace tinymlp

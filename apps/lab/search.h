@@ -41,4 +41,32 @@ std::vector<SearchRow> PlanSearch(const SearchSettings& settings);
 // whatever `jobs` is (each run owns its arena and RNG; the threads only share the data).
 SearchOutcome RunSearch(const SearchSettings& settings, const Cifar10& data);
 
+// The two halves of RunSearch, which the distributed search (apps/lab/search_mpi.h) runs in
+// different processes: the results file's side on the coordinator, the training on the workers.
+
+// Trains one planned setting on the calling thread's OpenMP threads and returns the row with its
+// outcome filled in. Depends only on the settings, the row and the data (and the thread count).
+SearchRow TrainSetting(const SearchSettings& settings, const SearchRow& planned,
+                       const Cifar10& data);
+
+// The results file's side of a search: which planned settings are still to run, and recording
+// each finished one (appended, the file rewritten atomically, a progress line on stderr). Not
+// thread-safe: callers serialize Record.
+class SearchLedger {
+ public:
+  // Reads the results file, creating it (and its folder) with just the header when missing.
+  SearchLedger(const SearchSettings& settings, std::vector<SearchRow> plan);
+  const std::vector<SearchRow>& plan() const { return plan_; }
+  const std::vector<size_t>& todo() const { return todo_; }  // indices into plan(), in λ order
+  // `row` is a finished plan row; `where` is appended to its progress line (" on rank 2").
+  void Record(const SearchRow& row, const std::string& where = "");
+  SearchOutcome Outcome() const;  // every planned row found or recorded, in λ order
+
+ private:
+  std::string results_, file_text_;
+  std::vector<SearchRow> plan_;
+  std::vector<size_t> todo_;
+  SearchOutcome out_;
+};
+
 }  // namespace tinymlp

@@ -1,11 +1,15 @@
 // tinymlp search: trains one network per λ, records each in a results file as it ends (a rerun
-// skips the finished settings) and prints the best three.
+// skips the finished settings) and prints the best three. Built with -DTINYMLP_MPI=ON and started
+// by mpirun, the ranks share the runs (apps/lab/search_mpi.h).
 #include <cmath>
 #include <cstdio>
 #include <memory>
 #include <string>
 
 #include "apps/lab/search.h"
+#ifdef TINYMLP_MPI
+#include "apps/lab/search_mpi.h"
+#endif
 #include "apps/lab/training_run.h"
 #include "apps/tinymlp/commands.h"
 #include "apps/tinymlp/options.h"
@@ -22,15 +26,20 @@ struct SearchOptions {
   bool random = false;
 };
 
-void RunSearchCommand(SearchOptions o) {
+// Checks the flags (before the data is read, so mistakes show at once), then loads the data.
+// Only the process that writes the results file reads it.
+Cifar10 PrepareSearch(SearchOptions& o, bool reads_results) {
   SearchSettings& s = o.search;
   if (s.grid && o.random) throw UsageError("--grid and --random: pick one");
-  ValidateRunSettings(s.run);    // --init with --init-sigma: before the data is read
-  PlanSearch(s);                 // so do a bad λ range and --count
-  ReadSearchResults(s.results);  // and a malformed results file
-  const Cifar10 data = LoadCifar10(o.data, ParseSplit(s.split));
+  ValidateRunSettings(s.run);                       // --init with --init-sigma
+  PlanSearch(s);                                    // a bad λ range and --count
+  if (reads_results) ReadSearchResults(s.results);  // a malformed results file
+  Cifar10 data = LoadCifar10(o.data, ParseSplit(s.split));
   s.run.n_s = ParseNs(o.n_s, data.train.count(), s.run.batch);
-  const SearchOutcome outcome = RunSearch(s, data);
+  return data;
+}
+
+void PrintOutcome(const SearchSettings& s, const SearchOutcome& outcome) {
   std::printf("search: %d runs trained, %d found in %s\n", outcome.ran, outcome.skipped,
               s.results.c_str());
   const std::vector<SearchRow> best = BestRows(outcome.rows, 3);
@@ -40,6 +49,54 @@ void RunSearchCommand(SearchOptions o) {
                 best[i].best_step);
   }
   if (!best.empty()) PrintResult("best_lambda", best[0].lambda, 8);
+}
+
+#ifdef TINYMLP_MPI
+// Under mpirun with two ranks or more (apps/lab/search_mpi.h). Each rank prepares on its own;
+// AgreeOrExit then stops them all together, with one line from rank 0, if any failed or they
+// disagree, so that no rank waits for one that has quit.
+void RunSearchOnJob(SearchOptions& o, MpiSession& mpi) {
+  SearchSettings& s = o.search;
+  RankReport mine;
+  Cifar10 data;
+  try {
+    data = PrepareSearch(o, mpi.rank() == 0);
+    if (s.threads == 0) s.threads = DefaultWorkerThreads(mpi);
+    mine.data = DataChecksum(data);
+    mine.plan = PlanChecksum(PlanSearch(s));
+    mine.threads = s.threads;
+  } catch (const Error& e) {
+    mine.exit_code = e.exit_code();
+    mine.error = e.what();
+  }
+  int min_threads = 0, max_threads = 0;
+  AgreeOrExit(mpi, mine, &min_threads, &max_threads);
+  if (mpi.rank() == 0) {
+    const int workers = mpi.size() - 1;
+    std::fprintf(stderr, "search: %d ranks: rank 0 hands out the settings to %d worker%s",
+                 mpi.size(), workers, workers == 1 ? "" : "s");
+    if (min_threads == max_threads) {
+      std::fprintf(stderr, ", %d thread%s each\n", min_threads, min_threads == 1 ? "" : "s");
+    } else {  // the same --seed and --threads give the same bits (README), other threads may not
+      std::fprintf(stderr,
+                   ", %d to %d threads each (rows may differ in the last bits from a "
+                   "single-process search; pass --threads to fix it)\n",
+                   min_threads, max_threads);
+    }
+    if (s.jobs > 1) std::fprintf(stderr, "search: under mpirun --jobs is unused: add ranks\n");
+  }
+  const SearchOutcome outcome = RunSearchOnRanks(mpi, s, data);
+  if (mpi.rank() == 0) PrintOutcome(s, outcome);
+}
+#endif
+
+void RunSearchCommand(SearchOptions o) {
+#ifdef TINYMLP_MPI
+  MpiSession mpi;  // a plain process is a job of one: the search below, unchanged
+  if (mpi.size() > 1) return RunSearchOnJob(o, mpi);
+#endif
+  const Cifar10 data = PrepareSearch(o, true);
+  PrintOutcome(o.search, RunSearch(o.search, data));
 }
 
 }  // namespace
@@ -67,7 +124,9 @@ void AddSearchCommand(CLI::App& app) {
   cmd->add_option("--jobs", s.jobs, "Networks trained at the same time")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
-  cmd->add_option("--threads", s.threads, "Threads per network (0 = cores / jobs)")
+  cmd->add_option(
+         "--threads", s.threads,
+         "Threads per network (0 = cores / jobs; under mpirun: the node's cores / its workers)")
       ->check(CLI::Range(0, 4096))
       ->capture_default_str();
   cmd->add_option("--seed", s.run.seed, "Seed for the lambdas, the weights and the shuffling")
