@@ -4,7 +4,8 @@
 # and rpi-armhf presets and runs their tests under qemu, with qemu's default CPU and again with a
 # Pi's (QEMU_CPU=cortex-a72 for aarch64, cortex-a7 for armhf), and last runs the cross-architecture
 # check (tests/apps/cross_arch_test.cc: a model trained here predicts alike on the ARM builds).
-# On the host it also builds the release-mpi preset and runs its `mpirun` tests (ctest -L mpi). Ends
+# On the host it also builds the release-mpi preset and runs its `mpirun` tests (ctest -L mpi), and
+# the release-inference preset (the inference-only build a Pi gets) with its own tests. Ends
 # with one summary line per suite ("release: 40 passed, 0 failed, 2 skipped") and a total; exits
 # non-zero if any step failed.
 # Usage: scripts/test.sh
@@ -88,6 +89,8 @@ suite release
 # The distributed search (preset release-mpi: the tinymlp binary built with Open MPI and the
 # tests labelled mpi, which start `mpirun -np 3`; a couple of minutes).
 suite release-mpi
+# The inference-only build (what the Pi packages hold), with the tests that only it compiles.
+suite release-inference
 if [[ $skip_arm == 1 ]]; then
   echo "test.sh: TINYMLP_SKIP_ARM=1: skipped the rpi-aarch64 and rpi-armhf suites"
   summary+=("rpi-aarch64: skipped (TINYMLP_SKIP_ARM=1)" "rpi-armhf: skipped (TINYMLP_SKIP_ARM=1)"
