@@ -1,4 +1,4 @@
-// The report's third chapter (the course's deeper networks, issue 6): gradient checks of 2- and
+// The report's third chapter (the course's deeper networks): gradient checks of 2- and
 // 4-layer nets with and without batch norm, the loss curves of a 3-layer and a 9-layer net with
 // and without it, the initialization-sensitivity curves, a λ search for the 3-layer batch-norm
 // net and that net trained on 49k images, and the best network. Not part of the default report:

@@ -26,7 +26,7 @@ struct RunSettings {
   int batch = 100;
   uint64_t seed = 1;
   int evals_per_cycle = 10;  // metrics points per cycle (per epoch with a constant eta); 0 none
-  // Deeper and better (issue 6).
+  // Deeper networks: batch norm, initialization, dropout, augmentation, optimizers.
   bool batch_norm = false;        // after every hidden linear layer, before the ReLU
   float bn_alpha = 0.9f;          // running averages: new = alpha * old + (1 - alpha) * batch
   std::string init;               // "xavier" (default), "he", "normal" (with init_sigma)

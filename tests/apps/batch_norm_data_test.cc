@@ -28,7 +28,7 @@ double TestAccuracy(const Cifar10& data, bool batch_norm) {
   return trainer.Evaluate(data.test).accuracy;
 }
 
-TEST(DeepData, TinyInitLearnsOnlyWithBatchNorm) {
+TEST(BatchNormData, TinyInitLearnsOnlyWithBatchNorm) {
   const char* dir = std::getenv("CIFAR10_DIR");
   if (dir == nullptr || *dir == '\0') GTEST_SKIP() << "CIFAR10_DIR is not set: no CIFAR-10 data";
   const Cifar10 data = LoadCifar10(dir, Split::k10k);

@@ -1,4 +1,5 @@
-// Bad input for the issue-6 flags, through the real binary: each case exits with the documented
+// Bad input for the network and optimizer flags (hidden layers, dropout, augmentation, optimizer,
+// schedule, init), through the real binary: each case exits with the documented
 // code (2 usage, 1 data) and one line on stderr naming the flag or file. None reads the data set
 // (flags are checked first), so these need no CIFAR-10.
 #include <gtest/gtest.h>
@@ -32,22 +33,22 @@ void ExpectUsageError(const std::string& flags, const std::string& names) {
   EXPECT_EQ(r.output.find('\n'), r.output.size() - 1) << "not one line: " << r.output;
 }
 
-TEST(DeepCli, BadHiddenLayers) {
+TEST(NetworkFlagsCli, BadHiddenLayers) {
   ExpectUsageError("--hidden 50,,20", "--hidden");
   ExpectUsageError("--hidden 0,50", "--hidden: '0,50' is not a list of widths");
 }
 
-TEST(DeepCli, BadDropout) {
+TEST(NetworkFlagsCli, BadDropout) {
   ExpectUsageError("--dropout 1.0", "--dropout");
   ExpectUsageError("--dropout -0.1", "--dropout");
 }
 
-TEST(DeepCli, BadAugment) {
+TEST(NetworkFlagsCli, BadAugment) {
   ExpectUsageError("--augment translate:99", "--augment");
   ExpectUsageError("--augment rotate", "--augment: 'rotate' ");
 }
 
-TEST(DeepCli, BadOptimizerScheduleInit) {
+TEST(NetworkFlagsCli, BadOptimizerScheduleInit) {
   // The engine's parser says what is wrong with the value; the command line adds the flag.
   ExpectUsageError("--optimizer adagrad",
                    "--optimizer: 'adagrad' is not one of sgd, momentum, nesterov, adam");
@@ -59,7 +60,7 @@ TEST(DeepCli, BadOptimizerScheduleInit) {
   ExpectUsageError("--bn-alpha 1.5", "--bn-alpha");
 }
 
-TEST(DeepCli, GradcheckRejectsBadHidden) {
+TEST(NetworkFlagsCli, GradcheckRejectsBadHidden) {
   const Result r = RunCli("gradcheck --hidden 50,,20 --batch-norm");
   EXPECT_EQ(r.code, 2) << r.output;
   EXPECT_NE(r.output.find("--hidden"), std::string::npos) << r.output;
@@ -67,7 +68,7 @@ TEST(DeepCli, GradcheckRejectsBadHidden) {
 
 // The command prints one line per parameter (W, gamma, beta per hidden layer; W, b last) and
 // the largest relative error, below 1e-6 for a 4-layer batch-norm network.
-TEST(DeepCli, GradcheckFourLayerBatchNorm) {
+TEST(NetworkFlagsCli, GradcheckFourLayerBatchNorm) {
   const Result r = RunCli("gradcheck --hidden 10,8,6 --batch-norm --lambda 0.01");
   ASSERT_EQ(r.code, 0) << r.output;
   for (const char* name : {"W1 ", "gamma1 ", "beta1 ", "gamma3 ", "beta3 ", "W4 ", "b4 "}) {
@@ -79,7 +80,7 @@ TEST(DeepCli, GradcheckFourLayerBatchNorm) {
   EXPECT_LT(std::stod(r.output.substr(at + 15)), 1e-6) << r.output;
 }
 
-TEST(DeepCli, ModelWithMissingBatchNormSection) {
+TEST(NetworkFlagsCli, ModelWithMissingBatchNormSection) {
   // A batch-norm model (flags bit 0) whose batch-norm section is missing.
   Model model;
   model.shape.hidden = {5};
@@ -89,7 +90,7 @@ TEST(DeepCli, ModelWithMissingBatchNormSection) {
   model.b = {std::vector<float>(5), std::vector<float>(10)};
   std::vector<uint8_t> bytes = EncodeModel(model);
   bytes[4 * 6] = 1;  // flags word after magic, version, D, K, h, one width
-  const std::string path = ::testing::TempDir() + "/deep_cli_missing_bn.tmlp";
+  const std::string path = ::testing::TempDir() + "/network_flags_missing_bn.tmlp";
   WriteFileAtomic(path, bytes.data(), bytes.size());
   const Result r = RunCli("eval --model " + path + " --data /nonexistent/cifar");
   EXPECT_EQ(r.code, 1) << r.output;
