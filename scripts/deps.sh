@@ -1,19 +1,28 @@
 #!/usr/bin/env bash
 # Installs the Debian packages tinymlp builds with. Safe to run again: it only installs what is
 # missing. Needs root or sudo; without either it names what is missing and stops.
-# Usage: scripts/deps.sh [--arm]   (--arm adds the Raspberry Pi cross tools and qemu)
+# Usage: scripts/deps.sh [--arm] [--mpi]   (--arm adds the Raspberry Pi cross tools and qemu;
+#        --mpi adds Open MPI for the distributed search, preset release-mpi)
 set -euo pipefail
 
 host_pkgs=(cmake ninja-build g++ make pkg-config xz-utils curl ca-certificates
   libhwy-dev libcli11-dev nlohmann-json3-dev libstb-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libopenblas-dev openmpi-bin libopenmpi-dev)
+  libopenblas-dev)
+mpi_pkgs=(openmpi-bin libopenmpi-dev)
 arm_pkgs=(g++-aarch64-linux-gnu g++-arm-linux-gnueabihf qemu-user binutils-aarch64-linux-gnu
   binutils-arm-linux-gnueabihf
   libhwy-dev:arm64 libhwy-dev:armhf libgomp1:arm64 libgomp1:armhf
   libgtest-dev:arm64 libgtest-dev:armhf)
 
+arm=0
 want=("${host_pkgs[@]}")
-[[ ${1:-} == --arm ]] && want+=("${arm_pkgs[@]}")
+for flag in "$@"; do
+  case $flag in
+    --arm) arm=1 && want+=("${arm_pkgs[@]}") ;;
+    --mpi) want+=("${mpi_pkgs[@]}") ;;
+    *) echo "deps.sh: unknown flag $flag (usage: scripts/deps.sh [--arm] [--mpi])" >&2 && exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${want[@]}"; do
@@ -29,7 +38,7 @@ if [[ $(id -u) -ne 0 ]]; then
   fi
 fi
 
-if [[ ${1:-} == --arm ]]; then
+if ((arm)); then
   for a in arm64 armhf; do
     dpkg --print-foreign-architectures | grep -qx "$a" || "${sudo[@]}" dpkg --add-architecture "$a"
   done

@@ -15,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 skip_arm=${TINYMLP_SKIP_ARM:-0}
-if [[ $skip_arm == 1 ]]; then ./scripts/deps.sh; else ./scripts/deps.sh --arm; fi
+if [[ $skip_arm == 1 ]]; then ./scripts/deps.sh --mpi; else ./scripts/deps.sh --arm --mpi; fi
 
 rc=0
 data=$(./scripts/find_data.sh --no-download) || rc=$?
