@@ -85,7 +85,8 @@ std::string JoinPath(const std::string& dir, const std::string& name) {
   return dir.back() == '/' ? dir + name : dir + "/" + name;
 }
 
-std::vector<uint8_t> ReadFileBytes(const std::string& path, uint64_t max_bytes, const char* kind) {
+FileReader::FileReader(const std::string& path, uint64_t max_bytes, const char* kind)
+    : path_(path) {
   // The kind and size are checked before open(): opening a FIFO for reading blocks until some
   // writer opens it, and a 100 GB sparse file must be refused before its bytes are allocated.
   struct stat named;
@@ -93,33 +94,42 @@ std::vector<uint8_t> ReadFileBytes(const std::string& path, uint64_t max_bytes, 
   CheckReadable(path, named, max_bytes, kind);
   // O_NONBLOCK so that a FIFO put in the file's place since stat() cannot block open() either;
   // fstat() then checks that what was opened is the file that was checked.
-  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) throw DataError(Describe(path, "cannot open"));
+  fd_ = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd_ < 0) throw DataError(Describe(path, "cannot open"));
   struct stat st;
   try {
-    if (::fstat(fd, &st) != 0) throw DataError(Describe(path, "cannot read"));
+    if (::fstat(fd_, &st) != 0) throw DataError(Describe(path, "cannot read"));
     if (st.st_dev != named.st_dev || st.st_ino != named.st_ino) {
       throw DataError(ShortPath(path) + ": was replaced while being opened");
     }
     CheckReadable(path, st, max_bytes, kind);
   } catch (...) {
-    ::close(fd);
+    ::close(fd_);
     throw;
   }
-  std::vector<uint8_t> bytes(static_cast<size_t>(st.st_size));
+  size_ = static_cast<uint64_t>(st.st_size);
+}
+
+FileReader::~FileReader() { ::close(fd_); }
+
+void FileReader::Read(void* dest, size_t n) {
+  auto* p = static_cast<uint8_t*>(dest);
   size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t got = ::read(fd, bytes.data() + done, bytes.size() - done);
+  while (done < n) {
+    const ssize_t got = ::read(fd_, p + done, n - done);
     if (got < 0 && errno == EINTR) continue;
     if (got <= 0) {
       if (got == 0) errno = EIO;  // the file shrank while being read
-      const std::string message = Describe(path, "read failed");
-      ::close(fd);
-      throw DataError(message);
+      throw DataError(Describe(path_, "read failed"));
     }
     done += static_cast<size_t>(got);
   }
-  ::close(fd);
+}
+
+std::vector<uint8_t> ReadFileBytes(const std::string& path, uint64_t max_bytes, const char* kind) {
+  FileReader file(path, max_bytes, kind);
+  std::vector<uint8_t> bytes(static_cast<size_t>(file.size()));
+  file.Read(bytes.data(), bytes.size());
   return bytes;
 }
 
