@@ -1,5 +1,5 @@
-// The thread count tinymlp runs with. OpenMP is optional: without it everything runs on one
-// thread and these calls report 1.
+// The thread count tinymlp runs with, per calling thread (each job thread of a search sets its
+// own). engine/base/parallel.h runs the kernels' chunks on that many threads.
 #pragma once
 
 namespace tinymlp {

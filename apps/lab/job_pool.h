@@ -10,9 +10,9 @@
 namespace tinymlp {
 
 // Runs job(0) .. job(count - 1), each exactly once, on min(jobs, count) threads, the calling
-// thread being one of them. Each of those threads first sets its OpenMP thread count to
-// `threads_per_job` (SetThreadCount: OpenMP keeps the count per calling thread, so the calling
-// thread keeps that count afterwards). The order in which jobs start and end is not fixed, so a
+// thread being one of them. Each of those threads first sets its thread count to
+// `threads_per_job` (SetThreadCount keeps the count per calling thread, so the calling thread
+// keeps that count afterwards). The order in which jobs start and end is not fixed, so a
 // job writes its result to its own slot and locks whatever it shares. After a job throws, no new
 // job starts; the running ones finish and the first exception is rethrown here.
 void RunJobs(size_t count, int jobs, int threads_per_job, const std::function<void(size_t)>& job);

@@ -21,7 +21,7 @@ namespace tinymlp {
 
 class MpiSession {
  public:
-  MpiSession();   // MPI_Init_thread, MPI_THREAD_FUNNELED: OpenMP threads never call MPI
+  MpiSession();   // MPI_Init_thread, MPI_THREAD_FUNNELED: worker threads never call MPI
   ~MpiSession();  // Finalize() unless already done or unwinding from an exception (see .cc)
   MpiSession(const MpiSession&) = delete;
   MpiSession& operator=(const MpiSession&) = delete;
@@ -50,7 +50,7 @@ struct RankReport {
   std::string error;  // its message
   uint32_t data = 0;  // checksum of the loaded data
   uint32_t plan = 0;  // checksum of the planned settings
-  int threads = 0;    // OpenMP threads per run
+  int threads = 0;    // threads per run
 };
 
 // Collective. Rank 0 gathers every rank's report; when one failed (rank 0 first) or loaded other

@@ -15,7 +15,7 @@ struct ReportOptions {
   std::string data, out;
   std::string command;  // how the report was asked for, quoted in its first paragraph
   // Two networks at a time with one thread each keeps both cores busy even where a small
-  // network's GEMMs would leave the second thread waiting at OpenMP barriers.
+  // network's GEMMs are too small to split.
   int jobs = 2, threads = 0;  // threads per network; 0: max(1, cores / jobs)
   int coarse_count = 9, fine_count = 9;
   double fine_halfwidth = 0.5;  // fine range: log10(best coarse λ) ± this

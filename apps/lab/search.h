@@ -20,7 +20,7 @@ struct SearchSettings {
   bool grid = false;
   std::string results;  // the results file; required
   int jobs = 1;         // runs trained at the same time
-  int threads = 0;      // OpenMP threads per run; 0: max(1, cores / jobs)
+  int threads = 0;      // threads per run; 0: max(1, cores / jobs)
 };
 
 struct SearchOutcome {
@@ -44,7 +44,7 @@ SearchOutcome RunSearch(const SearchSettings& settings, const Cifar10& data);
 // The two halves of RunSearch, which the distributed search (apps/lab/search_mpi.h) runs in
 // different processes: the results file's side on the coordinator, the training on the workers.
 
-// Trains one planned setting on the calling thread's OpenMP threads and returns the row with its
+// Trains one planned setting on the calling thread's threads and returns the row with its
 // outcome filled in. Depends only on the settings, the row and the data (and the thread count).
 SearchRow TrainSetting(const SearchSettings& settings, const SearchRow& planned,
                        const Cifar10& data);

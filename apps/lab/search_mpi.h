@@ -2,7 +2,7 @@
 // -DTINYMLP_MPI=ON). Rank 0 is the coordinator: it holds the results file (SearchLedger) and hands
 // the unfinished settings out one at a time to whichever worker asks, so a slow setting holds up
 // only its own worker. Ranks 1..N-1 are the workers: each trains one setting at a time on its own
-// OpenMP threads (TrainSetting, the same call a single-process search makes) and sends back the
+// threads (TrainSetting, the same call a single-process search makes) and sends back the
 // outcome. Rank 0 does not train: it answers a worker the moment it finishes, and it sleeps while
 // it waits (see apps/lab/mpi_session.h), so it costs a node no core; start one rank more than
 // the workers you want.

@@ -1,15 +1,17 @@
-// ParallelFor: how the kernels split work across threads (OpenMP underneath).
+// ParallelFor: how the kernels split work across threads (the calling thread's WorkerTeam,
+// engine/base/worker_team.h, underneath).
 //
-// A kernel cuts its output into chunks and hands them here; threads take chunks one at a time
-// (dynamic schedule), so a thread that starts late simply takes fewer. Chunk boundaries are the
-// kernel's, never the thread count's.
+// A kernel cuts its output into chunks and hands them here; threads take chunks one at a time,
+// so a thread that starts late simply takes fewer, and one that never turns up (descheduled on
+// a busy machine) takes none and is not waited for. Chunk boundaries are the kernel's, never
+// the thread count's.
 //
 // Determinism: a chunk's result must not depend on which thread runs it (every caller computes
 // each output element inside one chunk, in a fixed order), so results are the same whatever the
 // thread count and scheduling.
 //
-// Threads: ThreadCount() of them (platform/threads.h). Without OpenMP everything runs on the
-// calling thread.
+// Threads: ThreadCount() of them (platform/threads.h), the calling thread included. A
+// ParallelFor inside a chunk runs serially on the thread running that chunk.
 #pragma once
 
 namespace tinymlp {
@@ -18,8 +20,8 @@ namespace tinymlp {
 // team's other threads; returns when all have finished. Call it from one thread at a time.
 void ParallelFor(int chunks, void (*fn)(const void* ctx, int i), const void* ctx);
 
-// Creates the thread team now, so that no later call allocates (a training step allocates
-// nothing; the OpenMP runtime builds its team on the first parallel region).
+// Creates the calling thread's team now, so that no later call allocates (a training step
+// allocates nothing; otherwise the first ParallelFor would start the threads).
 void StartWorkerThreads();
 
 }  // namespace tinymlp

@@ -201,7 +201,7 @@ class Classifier {
   std::unique_ptr<Impl> impl_;
 };
 
-// Threads the engine's kernels use (n <= 0: all cores). Without OpenMP everything runs on one.
+// Threads the engine's kernels use (n <= 0: all cores), for the calling thread's calls.
 void SetThreads(int n);
 
 }  // namespace tinymlp
