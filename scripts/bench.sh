@@ -4,6 +4,8 @@
 # medians of 5 repetitions), prints each GEMM's median beside OpenBLAS's as a ratio, then times
 # training steps with `tinymlp bench-train` and the 49k / 3-cycle training run.
 # Usage: scripts/bench.sh [extra tinymlp-bench flags, e.g. --benchmark_filter=NN_50x]
+#        scripts/bench.sh --under-load   training speed idle and beside two kinds of load, side by
+#                                        side (scripts/bench_under_load.sh; needs CIFAR10_DIR)
 # Environment: CIFAR10_DIR  the data for bench-train and the training run (skipped without it).
 #              TINYMLP_BENCH_BUILD  an already configured build folder to use instead of the
 #              release preset's (build/release).
@@ -13,6 +15,11 @@
 # keep the environment as it is.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [[ ${1:-} == --under-load ]]; then
+  shift
+  [[ -n ${TINYMLP_BENCH_BUILD:-} ]] || cmake --preset release >/dev/null
+  exec scripts/bench_under_load.sh "$@"
+fi
 
 build=${TINYMLP_BENCH_BUILD:-build/release}
 [[ -n ${TINYMLP_BENCH_BUILD:-} ]] || cmake --preset release >/dev/null

@@ -14,11 +14,35 @@
 // ParallelFor inside a chunk runs serially on the thread running that chunk.
 #pragma once
 
+#include <algorithm>
+#include <cstddef>
+
 namespace tinymlp {
 
 // Calls fn(ctx, i) for every i in [0, chunks), each exactly once, on the calling thread and the
 // team's other threads; returns when all have finished. Call it from one thread at a time.
 void ParallelFor(int chunks, void (*fn)(const void* ctx, int i), const void* ctx);
+
+// Calls body(begin, end) for consecutive pieces of [0, n), each at most `grain` long, through
+// ParallelFor: for element-wise loops (each element is computed by one call, so the result does
+// not depend on the threads).
+template <typename Body>
+void ParallelRanges(size_t n, size_t grain, const Body& body) {
+  struct Ranges {
+    const Body* body;
+    size_t n, grain;
+  };
+  const Ranges ranges{&body, n, grain};
+  const int chunks = static_cast<int>((n + grain - 1) / grain);
+  ParallelFor(
+      chunks,
+      [](const void* ctx, int i) {
+        const Ranges& r = *static_cast<const Ranges*>(ctx);
+        const size_t begin = static_cast<size_t>(i) * r.grain;
+        (*r.body)(begin, std::min(r.n, begin + r.grain));
+      },
+      &ranges);
+}
 
 // Creates the calling thread's team now, so that no later call allocates (a training step
 // allocates nothing; otherwise the first ParallelFor would start the threads).

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "engine/base/parallel.h"
 #include "platform/error.h"
 
 namespace tinymlp {
@@ -22,27 +23,35 @@ Optimizer::Optimizer(const OptimizerConfig& config, size_t n, Arena& arena)
 
 void Optimizer::Update(float* p, const float* g, float eta) {
   ++t_;
-  const size_t n = n_;
   float* m = m_;
   float* v = v_;
+  // Element-wise, so threads split the block (a wide network's 3.7 M parameters are 60 MB of
+  // state to stream each step with Adam: a fifth of a step when it ran on one thread).
+  constexpr size_t kGrain = size_t{1} << 16;
   switch (config_.kind) {
     case OptimizerKind::kSgd:
-      for (size_t i = 0; i < n; ++i) p[i] -= eta * g[i];
+      ParallelRanges(n_, kGrain, [=](size_t begin, size_t end) {
+        for (size_t i = begin; i < end; ++i) p[i] -= eta * g[i];
+      });
       break;
     case OptimizerKind::kMomentum: {
       const float mu = config_.momentum;
-      for (size_t i = 0; i < n; ++i) {
-        m[i] = mu * m[i] - eta * g[i];
-        p[i] += m[i];
-      }
+      ParallelRanges(n_, kGrain, [=](size_t begin, size_t end) {
+        for (size_t i = begin; i < end; ++i) {
+          m[i] = mu * m[i] - eta * g[i];
+          p[i] += m[i];
+        }
+      });
       break;
     }
     case OptimizerKind::kNesterov: {
       const float mu = config_.momentum;
-      for (size_t i = 0; i < n; ++i) {
-        m[i] = mu * m[i] - eta * g[i];
-        p[i] += mu * m[i] - eta * g[i];
-      }
+      ParallelRanges(n_, kGrain, [=](size_t begin, size_t end) {
+        for (size_t i = begin; i < end; ++i) {
+          m[i] = mu * m[i] - eta * g[i];
+          p[i] += mu * m[i] - eta * g[i];
+        }
+      });
       break;
     }
     case OptimizerKind::kAdam: {
@@ -53,11 +62,13 @@ void Optimizer::Update(float* p, const float* g, float eta) {
       const float c1 = static_cast<float>(1 / (1 - beta1_t_));
       const float c2 = static_cast<float>(1 / std::sqrt(1 - beta2_t_));
       const float step = eta * c1;
-      for (size_t i = 0; i < n; ++i) {
-        m[i] = b1 * m[i] + (1 - b1) * g[i];
-        v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
-        p[i] -= step * m[i] / (std::sqrt(v[i]) * c2 + eps);
-      }
+      ParallelRanges(n_, kGrain, [=](size_t begin, size_t end) {
+        for (size_t i = begin; i < end; ++i) {
+          m[i] = b1 * m[i] + (1 - b1) * g[i];
+          v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
+          p[i] -= step * m[i] / (std::sqrt(v[i]) * c2 + eps);
+        }
+      });
       break;
     }
   }

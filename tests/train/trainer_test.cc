@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/train/gradcheck.h"  // RandomDataset
+#include "platform/threads.h"
 
 namespace tinymlp {
 namespace {
@@ -59,6 +60,25 @@ TEST(Trainer, SameSeedSameWeights) {
   const std::vector<float> wc = Train(c, 30, 0.001f, &f, &l);
   EXPECT_EQ(wa, wb);
   EXPECT_NE(wa, wc);
+}
+
+// Threads split the products and the optimizer's block (engine/base/parallel.h) so that no
+// element's arithmetic depends on them: 1 and 3 threads give the same bits. The network is wide
+// enough (3072 x 96: 300 k parameters, several optimizer chunks) that every split happens.
+TEST(Trainer, ThreadCountDoesNotChangeABit) {
+  for (OptimizerKind kind : {OptimizerKind::kSgd, OptimizerKind::kAdam}) {
+    std::vector<float> weights[2];
+    for (int threads : {1, 3}) {
+      SetThreadCount(threads);
+      TrainSetup s(kind);
+      s.shape.hidden = {96, 64};
+      s.config.batch = 100;
+      double f, l;
+      weights[threads == 3] = Train(s, 8, kind == OptimizerKind::kAdam ? 0.001f : 0.05f, &f, &l);
+    }
+    SetThreadCount(0);
+    EXPECT_EQ(weights[0], weights[1]) << "optimizer " << int(kind);
+  }
 }
 
 // Only what a run uses is reserved: the float batch exists for augmentation only (D x batch),
