@@ -431,10 +431,17 @@ inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b,
   };
 
   if (!in_place) {
-    for (int t = 0; t < row_tiles; ++t) {
+    auto pack_tile = [&](int t) {
       const ATile tile = tile_of(t);
       PackATile(d, ta, a, t * R, std::min(R, tiled_m - t * R), k, static_cast<int>(tile.step),
                 const_cast<float*>(tile.a));
+    };
+    // Packing a wide layer's weights (1024 x 3072: 12 MB) is a copy worth splitting; each tile
+    // is packed whole by one thread. Small panels stay on this thread.
+    if (static_cast<long>(tiled_m) * k >= (1L << 18) && row_tiles >= 2) {
+      ParallelFor(row_tiles, &RunChunk<decltype(pack_tile)>, &pack_tile);
+    } else {
+      for (int t = 0; t < row_tiles; ++t) pack_tile(t);
     }
   }
 
