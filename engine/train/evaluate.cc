@@ -21,7 +21,7 @@ int ArgMax(const float* v, int n) {
 }
 
 Evaluation Evaluate(Mlp<float>& net, const Normalization& norm, const Dataset& data, float lambda,
-                    BatchBuffers& buffers) {
+                    BatchBuffers& buffers, int64_t* confusion) {
   Evaluation result;
   const int n = data.count();
   if (n == 0) return result;
@@ -38,7 +38,11 @@ Evaluation Evaluate(Mlp<float>& net, const Normalization& norm, const Dataset& d
                        norm.inv_std.data(), kImageDim,     cols};
     loss += net.Forward(x, buffers.labels);
     const Mat p = net.probabilities();
-    for (int j = 0; j < cols; ++j) correct += ArgMax(p.col(j), p.rows) == buffers.labels[j];
+    for (int j = 0; j < cols; ++j) {
+      const int predicted = ArgMax(p.col(j), p.rows);
+      correct += predicted == buffers.labels[j];
+      if (confusion) ++confusion[buffers.labels[j] * p.rows + predicted];
+    }
   }
   result.loss = loss / n;
   result.cost = result.loss + lambda * net.WeightSquaredSum();

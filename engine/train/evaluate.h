@@ -33,8 +33,12 @@ struct BatchBuffers {
 };
 
 // net.max_batch() and buffers.capacity are the chunk size; both must be at least 1.
+//
+// `confusion`, when given, is the caller's classes x classes counts, row-major: entry
+// [true_label * classes + predicted] grows by one per image (counts already there are kept, so
+// several sets can be summed). The returned Evaluation is the same with or without it.
 Evaluation Evaluate(Mlp<float>& net, const Normalization& norm, const Dataset& data, float lambda,
-                    BatchBuffers& buffers);
+                    BatchBuffers& buffers, int64_t* confusion = nullptr);
 
 // Index of the largest of v[0..n).
 int ArgMax(const float* v, int n);
