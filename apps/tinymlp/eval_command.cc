@@ -41,16 +41,9 @@ void RunEval(const EvalOptions& o) {
                     std::to_string(model.shape.classes) +
                     ", not a CIFAR-10 classifier (3072 -> 10)");
   }
-  constexpr int kChunk = 1000;
-  // Evaluate reads the uint8 images itself: no float batch (gather_rows 0).
-  Arena arena(MeasureArena<Mlp<float>>(model.shape, kChunk) +
-              MeasureArena<BatchBuffers>(kChunk, /*gather_rows=*/0));
-  Mlp<float> net(model.shape, kChunk, arena);
-  model.CopyInto(net);
-  BatchBuffers buffers(kChunk, /*gather_rows=*/0, arena);
   // confusion[true * K + predicted]
   std::vector<int64_t> confusion(static_cast<size_t>(kClasses) * kClasses, 0);
-  const Evaluation e = Evaluate(net, model.norm, test, 0.0f, buffers, confusion.data());
+  const Evaluation e = EvaluateModel(model, test, confusion.data());
 
   Results results;
   results.Add("model", o.model).Add("test_images", test.count());

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "engine/ops/kernels.h"
+#include "platform/error.h"
 
 namespace tinymlp {
 
@@ -48,6 +49,21 @@ Evaluation Evaluate(Mlp<float>& net, const Normalization& norm, const Dataset& d
   result.cost = result.loss + lambda * net.WeightSquaredSum();
   result.accuracy = static_cast<double>(correct) / n;
   return result;
+}
+
+Evaluation EvaluateModel(const Model& model, const Dataset& data, int64_t* confusion) {
+  if (model.shape.input != kImageDim) {
+    throw DataError("the model takes " + std::to_string(model.shape.input) +
+                    " inputs, not the 3072 of a CIFAR-10 image");
+  }
+  constexpr int kChunk = 1000;
+  // Evaluate reads the uint8 images itself: no float batch (gather_rows 0).
+  Arena arena(MeasureArena<Mlp<float>>(model.shape, kChunk) +
+              MeasureArena<BatchBuffers>(kChunk, /*gather_rows=*/0));
+  Mlp<float> net(model.shape, kChunk, arena);
+  model.CopyInto(net);
+  BatchBuffers buffers(kChunk, /*gather_rows=*/0, arena);
+  return Evaluate(net, model.norm, data, 0.0f, buffers, confusion);
 }
 
 }  // namespace tinymlp

@@ -6,6 +6,7 @@
 
 #include "engine/base/arena.h"
 #include "engine/io/cifar10.h"
+#include "engine/io/model_file.h"
 #include "engine/model/mlp.h"
 
 namespace tinymlp {
@@ -39,6 +40,11 @@ struct BatchBuffers {
 // several sets can be summed). The returned Evaluation is the same with or without it.
 Evaluation Evaluate(Mlp<float>& net, const Normalization& norm, const Dataset& data, float lambda,
                     BatchBuffers& buffers, int64_t* confusion = nullptr);
+
+// A saved model on `data`, with the network and buffers of one chunk allocated here (an arena of
+// its own, freed on return; not for a training step). `confusion` as for Evaluate. Throws
+// DataError when the model's input size is not the data's image size.
+Evaluation EvaluateModel(const Model& model, const Dataset& data, int64_t* confusion = nullptr);
 
 // Index of the largest of v[0..n).
 int ArgMax(const float* v, int n);
