@@ -39,7 +39,7 @@ Results& Results::Add(const std::string& key, double value, int decimals) {
 
 Results& Results::AddSignificant(const std::string& key, double value, int digits) {
   char buffer[64];
-  std::snprintf(buffer, sizeof(buffer), "%.*e", digits - 1, value);
+  std::snprintf(buffer, sizeof(buffer), "%.*g", digits, value);
   json_[key] = NumberOf(buffer);
   return AddText(key, buffer);
 }

@@ -28,7 +28,7 @@ class Results {
  public:
   // A number rounded to `decimals` places after the point.
   Results& Add(const std::string& key, double value, int decimals);
-  // A number kept to `digits` significant digits (1.234e-07).
+  // A number kept to at most `digits` significant digits, printf's %g (0.00115, 1.234e-07).
   Results& AddSignificant(const std::string& key, double value, int digits);
   // A whole number (int64_t is long or long long, depending on the target).
   Results& Add(const std::string& key, int value) { return AddInteger(key, value); }
