@@ -14,9 +14,11 @@
 #include "apps/lab/run_plots.h"
 #include "apps/lab/search.h"
 #include "apps/lab/weight_images.h"
+#include "apps/render/heat_map.h"
 #include "apps/render/line_chart.h"
 #include "apps/render/png.h"
 #include "engine/io/model_file.h"
+#include "engine/train/evaluate.h"
 #include "engine/train/gradcheck.h"
 #include "platform/error.h"
 #include "platform/files.h"
@@ -158,7 +160,24 @@ struct CourseChapters {
     doc.Paragraph("**Test accuracy: " + Percent(r.test.accuracy) + "** (validation " +
                   Percent(r.validation.accuracy) + ", training " + Seconds(r.train_seconds) + ").");
     doc.Images(CurveImages("final"), "49%");
+    ConfusionFigure(JoinPath(JoinPath(o.out, "final"), "model.tmlp"), data.test);
     return r.test.accuracy;
+  }
+
+  // The final network's confusion matrix on the test set, as a heat map (final/confusion.png).
+  void ConfusionFigure(const std::string& model_path, const Dataset& test) {
+    std::vector<int64_t> confusion(static_cast<size_t>(kClasses) * kClasses, 0);
+    const Evaluation e = EvaluateModel(LoadModel(model_path), test, confusion.data());
+    HeatMapSpec spec;
+    spec.title = "final network, " + Images(test) + " test images";
+    spec.row_labels.assign(kCifar10ClassNames, kCifar10ClassNames + kClasses);
+    spec.column_labels = spec.row_labels;
+    WritePng(JoinPath(JoinPath(o.out, "final"), "confusion.png"), DrawHeatMap(confusion, spec));
+    doc.Paragraph(
+        "Its confusion matrix on the test set (rows: true class, columns: predicted; "
+        "shade: share of the row; accuracy " +
+        Percent(e.accuracy) + "):");
+    doc.Images({"final/confusion.png"}, "60%");
   }
 
   void OneLayer(const Cifar10& data) {

@@ -3,8 +3,8 @@
 // Times `--steps` single steps of the real Trainer (gather + normalize, forward, backward, SGD)
 // after a warm-up, and prints the median, the GFLOP/s the network's products imply at that
 // median, and the time of one forward pass over the whole training split. A measurement, not a
-// check: the numbers depend on the machine and its load. Last stdout line:
-//   ms_per_step=... gflops=... eval_ms=...
+// check: the numbers depend on the machine and its load. Results (key=value lines or --json):
+// target, threads, ms_per_step, gflops, eval_ms.
 #include <hwy/targets.h>
 
 #include <algorithm>
@@ -16,6 +16,7 @@
 #include "apps/lab/training_run.h"
 #include "apps/tinymlp/commands.h"
 #include "apps/tinymlp/options.h"
+#include "apps/tinymlp/results.h"
 #include "apps/tinymlp/run_flags.h"
 #include "engine/io/cifar10.h"
 #include "engine/ops/kernels.h"
@@ -34,6 +35,7 @@ struct BenchTrainOptions {
   int batch = 100;
   int steps = 500;
   int threads = 0;
+  bool json = false;
 };
 
 // Floating-point operations of one step's matrix products: per layer the forward product and
@@ -93,8 +95,12 @@ void RunBenchTrain(const BenchTrainOptions& o) {
       "images\n",
       hwy::TargetName(DispatchedTarget()), ThreadCount(), o.hidden.c_str(), o.batch, o.steps,
       warmup, data.train.count());
-  std::printf("ms_per_step=%.4f gflops=%.2f eval_ms=%.2f\n", 1e3 * step_s,
-              1e-9 * StepFlops(shape, o.batch) / step_s, 1e3 * eval_s);
+  Results results;
+  results.Add("target", hwy::TargetName(DispatchedTarget())).Add("threads", ThreadCount());
+  results.Add("ms_per_step", 1e3 * step_s, 4)
+      .Add("gflops", 1e-9 * StepFlops(shape, o.batch) / step_s, 2);
+  results.Add("eval_ms", 1e3 * eval_s, 2);
+  results.Print(o.json);
 }
 
 }  // namespace
@@ -118,6 +124,7 @@ void AddBenchTrainCommand(CLI::App& app) {
   cmd->add_option("--threads", o->threads, "Threads (0 = all cores)")
       ->check(CLI::Range(0, 4096))
       ->capture_default_str();
+  AddJsonFlag(cmd, o->json);
   cmd->callback([o] { RunBenchTrain(*o); });
 }
 

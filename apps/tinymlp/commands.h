@@ -16,6 +16,7 @@ void AddWeightsCommand(CLI::App& app);
 void AddSearchCommand(CLI::App& app);
 void AddReportCommand(CLI::App& app);
 void AddBenchTrainCommand(CLI::App& app);
+void AddExportCommand(CLI::App& app);
 // Inference-only builds: the commands above that are compiled out, each a one-line usage error.
 void AddLeftOutCommands(CLI::App& app);
 

@@ -1,11 +1,13 @@
 // tinymlp gradcheck: analytic against numerical gradients, in double precision.
-#include <cstdio>
+#include <algorithm>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "apps/lab/training_run.h"
 #include "apps/tinymlp/commands.h"
 #include "apps/tinymlp/options.h"
+#include "apps/tinymlp/results.h"
 #include "engine/io/cifar10.h"
 #include "engine/train/gradcheck.h"
 #include "platform/files.h"
@@ -17,6 +19,7 @@ struct GradcheckOptions {
   GradCheckConfig config;
   std::string hidden = "6";
   std::string data;  // empty: random images
+  bool json = false;
 };
 
 void RunGradcheck(GradcheckOptions o) {
@@ -25,11 +28,16 @@ void RunGradcheck(GradcheckOptions o) {
                              ? RandomDataset(o.config.samples, o.config.seed)
                              : ReadBatchFile(JoinPath(ResolveCifarDir(o.data), "data_batch_1.bin"));
   double worst = 0;
+  std::vector<Results> rows;
   for (const GradCheckEntry& e : GradCheck(images, o.config)) {
-    std::printf("%-7s max_rel_error=%.3e\n", e.name.c_str(), e.max_rel_error);
+    rows.emplace_back()
+        .Add("parameter", e.name)
+        .AddSignificant("max_rel_error", e.max_rel_error, 4);
     worst = std::max(worst, e.max_rel_error);
   }
-  std::printf("max_rel_error=%.3e\n", worst);
+  Results results;
+  results.AddRows("per_parameter", rows).AddSignificant("max_rel_error", worst, 4);
+  results.Print(o.json);
 }
 
 }  // namespace
@@ -56,6 +64,7 @@ void AddGradcheckCommand(CLI::App& app) {
                 "Batch normalization after every hidden layer (checks gamma and beta too)");
   cmd->add_option("--seed", o->config.seed, "Seed for the weights")->capture_default_str();
   cmd->add_option("--data", o->data, "CIFAR-10 folder (default: random images)");
+  AddJsonFlag(cmd, o->json);
   cmd->callback([o] { RunGradcheck(*o); });
 }
 

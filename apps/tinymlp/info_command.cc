@@ -1,9 +1,11 @@
-// tinymlp info: the build and the machine, as key=value lines.
+// tinymlp info: the build and the machine (compiled_targets is a list: one line per target).
 #include <hwy/targets.h>
 
-#include <cstdio>
+#include <memory>
 
 #include "apps/tinymlp/commands.h"
+#include "apps/tinymlp/options.h"
+#include "apps/tinymlp/results.h"
 #include "engine/ops/kernels.h"
 #include "platform/cpu.h"
 #include "platform/threads.h"
@@ -11,21 +13,22 @@
 namespace tinymlp {
 
 void AddInfoCommand(CLI::App& app) {
+  auto json = std::make_shared<bool>(false);
   CLI::App* cmd = app.add_subcommand("info", "SIMD targets compiled in and chosen here, threads");
-  cmd->callback([] {
-    std::printf("version=%s\n", TINYMLP_VERSION);
-    std::string compiled;
-    for (const std::string& name : CompiledTargetNames())
-      compiled += (compiled.empty() ? "" : ",") + name;
-    std::printf("compiled_targets=%s\n", compiled.c_str());
+  AddJsonFlag(cmd, *json);
+  cmd->callback([json] {
+    Results results;
+    results.Add("version", TINYMLP_VERSION);
+    results.AddList("compiled_targets", CompiledTargetNames());
     // Asked of the kernels' dispatcher, so it is the target that actually runs.
-    std::printf("chosen_target=%s\n", hwy::TargetName(DispatchedTarget()));
-    std::printf("threads=%d\n", ThreadCount());
+    results.Add("chosen_target", hwy::TargetName(DispatchedTarget()));
+    results.Add("threads", ThreadCount());
 #ifdef TINYMLP_INFERENCE_ONLY
-    std::printf("build=inference-only\n");
+    results.Add("build", "inference-only");
 #else
-    std::printf("build=full\n");
+    results.Add("build", "full");
 #endif
+    results.Print(*json);
   });
 }
 

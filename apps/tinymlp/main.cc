@@ -1,39 +1,129 @@
 // tinymlp: train, evaluate and inspect fully connected CIFAR-10 classifiers.
 //
 // Exit codes: 0 success, 1 bad data (missing or corrupt files), 2 usage (flags and values).
-// Every error is one line on stderr that names the flag or file and what is wrong.
+// Every error is one line on stderr that names the flag or file and what is wrong; a usage error
+// ends by pointing to the subcommand's own help ("see tinymlp train --help") and, for a
+// mistyped subcommand or flag, suggests the nearest one.
 #include <errno.h>
 
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <string>
+#include <vector>
 
 #include "apps/tinymlp/commands.h"
+#include "apps/tinymlp/flag_modes.h"
+#include "apps/tinymlp/help_text.h"
 #include "apps/tinymlp/options.h"
+#include "apps/tinymlp/suggest.h"
 #include "platform/error.h"
 
+namespace tinymlp {
+namespace {
+
+// The subcommand the command line chose, once parsing has reached it; else null.
+const CLI::App* ChosenCommand(CLI::App& app) {
+  const std::vector<CLI::App*> chosen = app.get_subcommands();
+  return chosen.empty() ? nullptr : chosen.front();
+}
+
+// A subcommand without --help (those an inference-only build leaves out) sends to the main help.
+std::string HelpHint(const CLI::App* cmd) {
+  return cmd && cmd->get_help_ptr() ? "see tinymlp " + cmd->get_name() + " --help"
+                                    : "see tinymlp --help";
+}
+
+std::string DidYouMean(const std::string& nearest) {
+  return nearest.empty() ? "" : "; did you mean '" + nearest + "'?";
+}
+
+// The first word that is not a flag names the subcommand (tinymlp's own flags take no value).
+// Unknown: one line naming it and the nearest subcommand, instead of CLI11's "A subcommand is
+// required"; none: the list of them. Empty when the word is a subcommand, or there is none and
+// --help or --version is asked for.
+std::string CheckSubcommandName(CLI::App& app, int argc, char** argv) {
+  std::vector<std::string> names;
+  for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
+    names.push_back(sub->get_name());
+  bool asks_help_or_version = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (word == "-h" || word == "--help" || word == "--help-all" || word == "--version")
+      asks_help_or_version = true;
+    if (word.empty() || word[0] == '-') continue;
+    for (const std::string& name : names)
+      if (name == word) return "";
+    return "unknown subcommand '" + word + "'" + DidYouMean(Nearest(word, names));
+  }
+  if (asks_help_or_version) return "";
+  std::string listed;  // the subcommands --help lists (an inference-only build hides some)
+  for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+    if (!sub->get_group().empty()) listed += (listed.empty() ? "" : ", ") + sub->get_name();
+  }
+  return "a subcommand is required: " + listed;
+}
+
+// For a parse error in a subcommand: its first unknown flag (with the nearest known one) or
+// unexpected argument, which is the likelier cause than what CLI11 reports first ("--data is
+// required" when --dat was typed). Empty when there is none.
+std::string UnknownArgument(const CLI::App& cmd) {
+  const std::vector<std::string> extras = cmd.remaining();
+  if (extras.empty()) return "";
+  for (const std::string& extra : extras) {
+    if (extra.size() < 2 || extra[0] != '-') continue;
+    const std::string flag = extra.substr(0, extra.find('='));
+    std::vector<std::string> names;
+    for (const CLI::Option* o : cmd.get_options()) {
+      for (const std::string& l : o->get_lnames()) names.push_back("--" + l);
+      for (const std::string& s : o->get_snames()) names.push_back("-" + s);
+    }
+    return "unknown flag '" + flag + "'" + DidYouMean(Nearest(flag, names));
+  }
+  return "unexpected argument '" + extras.front() + "'";
+}
+
+void PrintError(const std::string& message) {
+  std::fprintf(stderr, "tinymlp: error: %s\n", message.c_str());
+}
+
+}  // namespace
+}  // namespace tinymlp
+
 int main(int argc, char** argv) {
+  using namespace tinymlp;
   CLI::App app{"tinymlp: fully connected CIFAR-10 classifiers, trained fast on a CPU", "tinymlp"};
   app.require_subcommand(1);
   // A flag given twice keeps its last value, so wrappers can append overrides.
   app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   app.set_version_flag("--version", std::string("tinymlp ") + TINYMLP_VERSION);
-  tinymlp::AddInfoCommand(app);
-  tinymlp::AddEvalCommand(app);
-  tinymlp::AddPredictCommand(app);
+  AddInfoCommand(app);
+  AddEvalCommand(app);
+  AddPredictCommand(app);
+  AddExportCommand(app);
 #ifdef TINYMLP_INFERENCE_ONLY
-  tinymlp::AddLeftOutCommands(app);
+  AddLeftOutCommands(app);
   app.footer("Inference-only build: the training and drawing commands are left out.");
 #else
-  tinymlp::AddPlotCommand(app);
-  tinymlp::AddWeightsCommand(app);
-  tinymlp::AddTrainCommand(app);
-  tinymlp::AddGradcheckCommand(app);
-  tinymlp::AddSearchCommand(app);
-  tinymlp::AddReportCommand(app);
-  tinymlp::AddBenchTrainCommand(app);
+  AddPlotCommand(app);
+  AddWeightsCommand(app);
+  AddTrainCommand(app);
+  AddGradcheckCommand(app);
+  AddSearchCommand(app);
+  AddReportCommand(app);
+  AddBenchTrainCommand(app);
+  app.footer(
+      "Example:\n  tinymlp train --data DIR --out run && tinymlp eval --model "
+      "run/model.tmlp --data DIR --per-class");
 #endif
-  tinymlp::AddNumberChecks(app);
+  AddNumberChecks(app);
+  AddFlagModeChecks(app);
+  AddHelpText(app);
+  const std::string unknown = CheckSubcommandName(app, argc, argv);
+  if (!unknown.empty()) {
+    PrintError(unknown + " (see tinymlp --help)");
+    return 2;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -43,13 +133,16 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "tinymlp: error: %s (see tinymlp --help)\n", e.what());
+    const CLI::App* cmd = ChosenCommand(app);
+    const std::string extra = cmd ? UnknownArgument(*cmd) : "";
+    PrintError((extra.empty() ? std::string(e.what()) : extra) + " (" + HelpHint(cmd) + ")");
     return 2;
-  } catch (const tinymlp::Error& e) {
-    std::fprintf(stderr, "tinymlp: error: %s\n", e.what());
+  } catch (const Error& e) {
+    const bool usage = e.exit_code() == 2;
+    PrintError(std::string(e.what()) + (usage ? " (" + HelpHint(ChosenCommand(app)) + ")" : ""));
     return e.exit_code();
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "tinymlp: error: %s\n", e.what());
+    PrintError(e.what());
     return 1;
   }
   // The results are on stdout: a full disk or a closed file must not pass for success.

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "platform/files.h"
+
 namespace tinymlp {
 namespace {
 
@@ -60,9 +62,18 @@ void AddNumberChecks(CLI::App& app) {
   }
 }
 
-void PrintResult(const std::string& key, double value, int decimals) {
-  std::printf("%s=%.*f\n", key.c_str(), decimals, value);
-  std::fflush(stdout);
+void AddJsonFlag(CLI::App* cmd, bool& json) {
+  cmd->add_flag("--json", json,
+                "Print the results as one JSON document instead of key=value lines");
+}
+
+}  // namespace tinymlp
+
+namespace tinymlp {
+
+void MakeParentFolder(const std::string& file) {
+  const size_t slash = file.find_last_of('/');
+  if (slash != std::string::npos && slash > 0) MakeDirectories(file.substr(0, slash));
 }
 
 }  // namespace tinymlp

@@ -1,5 +1,5 @@
 // What every build's subcommands share: the check that runs an engine or lab parser on a flag's
-// text, and the key=value result lines. (The training flags declared once: run_flags.h.)
+// text, and the --json flag. (The training flags declared once: run_flags.h.)
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -34,7 +34,12 @@ CLI::Validator ParsedBy(Parse parse) {
 // are read in decimal only ("010" is ten, not CLI11's octal eight).
 void AddNumberChecks(CLI::App& app);
 
-// Prints "key=value" on stdout, the machine-readable result lines.
-void PrintResult(const std::string& key, double value, int decimals = 4);
+// --json: the command prints its results as one JSON document instead of key=value lines
+// (results.h). Every subcommand has it.
+void AddJsonFlag(CLI::App* cmd, bool& json);
+
+// Creates the folder an output file goes into (`--out runs/x/w.png` needs no mkdir first), as
+// `plot` and `train --out` do.
+void MakeParentFolder(const std::string& file);
 
 }  // namespace tinymlp

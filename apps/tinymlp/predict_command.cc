@@ -1,17 +1,18 @@
 // tinymlp predict: runs a saved model on 32x32 PNG/JPEG images (top-K classes with their
 // probabilities) and on CIFAR-10 batch files (accuracy against the file's labels; the last line
-// is accuracy=0.xxxx). This is the command a Raspberry Pi runs, so it is in the inference-only
-// build. It runs on the public interface (tinymlp/tinymlp.h), as any program using the library
-// would: the Classifier holds the network and the buffers of a forward pass.
+// is accuracy=0.xxxx; --per-image lists each image's top classes too). This is the command a
+// Raspberry Pi runs, so it is in the inference-only build. It runs on the public interface
+// (tinymlp/tinymlp.h), as any program using the library would: the Classifier holds the network and
+// the buffers of a forward pass.
 #include <cstdio>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "apps/tinymlp/commands.h"
 #include "apps/tinymlp/image_input.h"
 #include "apps/tinymlp/options.h"
+#include "apps/tinymlp/results.h"
 #include "tinymlp/tinymlp.h"
 
 namespace tinymlp {
@@ -21,15 +22,20 @@ struct PredictOptions {
   std::string model;
   std::vector<std::string> inputs;
   int top = 3;
+  bool per_image = false;
+  int decimals = 4;
   bool json = false;
   int threads = 0;
 };
 
-nlohmann::json TopJson(const std::vector<Prediction>& top) {
-  nlohmann::json list = nlohmann::json::array();
-  for (const Prediction& p : top)
-    list.push_back({{"class", p.name}, {"index", p.label}, {"probability", p.probability}});
-  return list;
+// The top classes as rows: class, index, probability (text: "cat:3:0.6123,dog:5:0.2000").
+std::vector<Results> TopRows(const std::vector<Prediction>& top, int decimals) {
+  std::vector<Results> rows(top.size());
+  for (size_t r = 0; r < top.size(); ++r) {
+    rows[r].Add("class", top[r].name).Add("index", top[r].label);
+    rows[r].Add("probability", top[r].probability, decimals);
+  }
+  return rows;
 }
 
 void RunPredict(const PredictOptions& o) {
@@ -40,7 +46,7 @@ void RunPredict(const PredictOptions& o) {
   for (const std::string& path : o.inputs) inputs.push_back(ReadPredictInput(path));
 
   const int classes = classifier.classes();
-  nlohmann::json images = nlohmann::json::array(), batches = nlohmann::json::array();
+  std::vector<Results> images, batches, predictions;
   long total = 0, total_correct = 0;
   std::vector<float> probabilities;
   for (const PredictInput& in : inputs) {
@@ -52,48 +58,40 @@ void RunPredict(const PredictOptions& o) {
       return probabilities.data() + static_cast<size_t>(i) * classes;
     };
     if (in.is_image) {
-      const std::vector<Prediction> top = classifier.Top(probabilities_of(0), o.top);
-      if (o.json) {
-        images.push_back({{"file", in.path}, {"top", TopJson(top)}});
-        continue;
-      }
-      std::string line = in.path + ":";
-      for (size_t r = 0; r < top.size(); ++r) {
-        char prob[32];
-        std::snprintf(prob, sizeof(prob), " %.4f", top[r].probability);
-        line += (r ? ", " : " ") + top[r].name + prob;
-      }
-      std::printf("%s\n", line.c_str());
+      Results row;
+      row.Add("file", in.path)
+          .AddRows("top", TopRows(classifier.Top(probabilities_of(0), o.top), o.decimals));
+      images.push_back(std::move(row));
       continue;
     }
     long correct = 0;
-    nlohmann::json predictions = nlohmann::json::array();
     for (int i = 0; i < count; ++i) {
-      const std::vector<Prediction> top = classifier.Top(probabilities_of(i), o.json ? o.top : 1);
+      const std::vector<Prediction> top = classifier.Top(probabilities_of(i), o.top);
       correct += top[0].label == in.data.labels[i];
-      if (o.json) predictions.push_back({{"label", in.data.labels[i]}, {"top", TopJson(top)}});
+      if (!o.per_image) continue;
+      Results row;
+      row.Add("file", in.path).Add("image", i).Add("label", in.data.labels[i]);
+      row.AddRows("top", TopRows(top, o.decimals));
+      predictions.push_back(std::move(row));
     }
-    const double accuracy = static_cast<double>(correct) / count;
     total += count;
     total_correct += correct;
-    if (o.json) {
-      batches.push_back({{"file", in.path},
-                         {"count", count},
-                         {"correct", correct},
-                         {"accuracy", accuracy},
-                         {"predictions", std::move(predictions)}});
-    } else {
-      std::printf("%s: %d images, accuracy %.4f\n", in.path.c_str(), count, accuracy);
-    }
+    Results row;
+    row.Add("file", in.path).Add("images", count).Add("correct", correct);
+    row.Add("accuracy", static_cast<double>(correct) / count, 4);
+    batches.push_back(std::move(row));
   }
-  const double accuracy = total ? static_cast<double>(total_correct) / total : 0.0;
-  if (o.json) {
-    nlohmann::json out = {{"model", o.model}, {"images", images}, {"batches", batches}};
-    if (total) out["accuracy"] = accuracy;
-    std::printf("%s\n", out.dump().c_str());
-  } else if (total) {
-    PrintResult("accuracy", accuracy);  // over every batch file given
+  Results results;
+  results.Add("model", o.model);
+  if (!images.empty()) results.AddRows("images", images);
+  if (!predictions.empty()) results.AddRows("predictions", predictions);
+  if (!batches.empty()) {
+    results.AddRows("batches", batches);
+    // Over every batch file given: the accuracy on files the user names, not a named split.
+    results.Add("images", total).Add("correct", total_correct);
+    results.Add("accuracy", static_cast<double>(total_correct) / total, 4);
   }
+  results.Print(o.json);
 }
 
 }  // namespace
@@ -106,7 +104,12 @@ void AddPredictCommand(CLI::App& app) {
   cmd->add_option("--top", o->top, "Classes to list per image, most probable first")
       ->check(CLI::Range(1, kClasses))
       ->capture_default_str();
-  cmd->add_flag("--json", o->json, "One JSON document on stdout instead of text lines");
+  cmd->add_flag("--per-image", o->per_image,
+                "For batch files: every image's top classes too, not only the accuracy");
+  cmd->add_option("--decimals", o->decimals, "Decimals of the probabilities (9: a float's all)")
+      ->check(CLI::Range(1, 9))
+      ->capture_default_str();
+  AddJsonFlag(cmd, o->json);
   cmd->add_option("--threads", o->threads, "Threads (0 = all cores)")->check(CLI::Range(0, 4096));
   cmd->add_option("INPUT", o->inputs, "32x32 PNG/JPEG images and/or CIFAR-10 batch files")
       ->required()

@@ -1,11 +1,12 @@
 // tinymlp report: the course's whole report from one command (apps/lab/report.h writes it): its
-// flags, and the key=value lines it ends with.
-#include <cstdio>
+// flags, and its results (key=value lines or --json).
 #include <memory>
 #include <string>
 
 #include "apps/lab/report.h"
 #include "apps/tinymlp/commands.h"
+#include "apps/tinymlp/options.h"
+#include "apps/tinymlp/results.h"
 
 namespace tinymlp {
 namespace {
@@ -19,29 +20,31 @@ std::string Invocation(const ReportOptions& o) {
          (o.best ? " --best" : "");
 }
 
-void RunReport(ReportOptions o) {
+void RunReport(ReportOptions o, bool json) {
   o.command = Invocation(o);
   const ReportOutcome r = WriteReport(o);
-  std::printf("wrote %s\n", r.path.c_str());
-  std::printf("report_seconds=%.1f\n", r.seconds);
+  Results results;
+  results.AddList("wrote", {r.path}).Add("report_seconds", r.seconds, 3);
   if (!o.only_chapter3) {
-    std::printf("final_lambda=%.6g\n", r.final_lambda);
-    std::printf("final_test_accuracy=%.4f\n", r.final_test);
+    results.AddSignificant("final_lambda", r.final_lambda, 6);
+    results.Add("final_test_accuracy", r.final_test, 4);
   }
   if (o.chapter3 || o.only_chapter3) {
-    std::printf("bn3_lambda=%.6g\n", r.bn_lambda);
-    std::printf("bn3_test_accuracy=%.4f\n", r.bn_test);
+    results.AddSignificant("bn3_lambda", r.bn_lambda, 6);
+    results.Add("bn3_test_accuracy", r.bn_test, 4);
     if (r.best_test >= 0) {
-      std::printf("best_test_accuracy=%.4f\n", r.best_test);
-      std::printf("best_train_seconds=%.1f\n", r.best_seconds);
+      results.Add("best_test_accuracy", r.best_test, 4);
+      results.Add("best_train_seconds", r.best_seconds, 3);
     }
   }
+  results.Print(json);
 }
 
 }  // namespace
 
 void AddReportCommand(CLI::App& app) {
   auto o = std::make_shared<ReportOptions>();
+  auto json = std::make_shared<bool>(false);
   CLI::App* cmd = app.add_subcommand("report", "Run the course's experiments and write report.md");
   cmd->add_option("--data", o->data, "CIFAR-10 binary folder")->required();
   cmd->add_option("--out", o->out, "Folder for report.md and its pictures")->required();
@@ -68,7 +71,8 @@ void AddReportCommand(CLI::App& app) {
   cmd->add_flag("--only-chapter3", o->only_chapter3, "Only the third chapter (skips sections 1-6)");
   cmd->add_flag("--best", o->best,
                 "In the third chapter, also train the best network (11 to 15 more minutes)");
-  cmd->callback([o] { RunReport(*o); });
+  AddJsonFlag(cmd, *json);
+  cmd->callback([o, json] { RunReport(*o, *json); });
 }
 
 }  // namespace tinymlp

@@ -13,6 +13,7 @@
 #include "apps/lab/training_run.h"
 #include "apps/tinymlp/commands.h"
 #include "apps/tinymlp/options.h"
+#include "apps/tinymlp/results.h"
 #include "apps/tinymlp/run_flags.h"
 #include "platform/error.h"
 
@@ -24,6 +25,7 @@ struct SearchOptions {
   std::string data;
   std::string n_s = "auto";
   bool random = false;
+  bool json = false;
 };
 
 // Checks the flags (before the data is read, so mistakes show at once), then loads the data.
@@ -39,16 +41,21 @@ Cifar10 PrepareSearch(SearchOptions& o, bool reads_results) {
   return data;
 }
 
-void PrintOutcome(const SearchSettings& s, const SearchOutcome& outcome) {
-  std::printf("search: %d runs trained, %d found in %s\n", outcome.ran, outcome.skipped,
-              s.results.c_str());
+// The runs trained and found, the best three (best first) and the best lambda, last.
+void PrintOutcome(const SearchOptions& o, const SearchOutcome& outcome) {
+  Results results;
+  results.Add("runs_trained", outcome.ran).Add("runs_found", outcome.skipped);
+  results.Add("results_file", o.search.results);
+  std::vector<Results> rows;
   const std::vector<SearchRow> best = BestRows(outcome.rows, 3);
-  for (size_t i = 0; i < best.size(); ++i) {
-    std::printf("best %zu: lambda=%.6g log10_lambda=%.4f best_val_accuracy=%.4f (step %ld)\n",
-                i + 1, best[i].lambda, std::log10(best[i].lambda), best[i].best_val_accuracy,
-                best[i].best_step);
+  for (const SearchRow& row : best) {
+    Results& r = rows.emplace_back();
+    r.AddSignificant("lambda", row.lambda, 6).Add("log10_lambda", std::log10(row.lambda), 4);
+    r.Add("best_val_accuracy", row.best_val_accuracy, 4).Add("best_step", row.best_step);
   }
-  if (!best.empty()) PrintResult("best_lambda", best[0].lambda, 8);
+  results.AddRows("best", rows);
+  if (!best.empty()) results.AddSignificant("best_lambda", best[0].lambda, 6);
+  results.Print(o.json);
 }
 
 #ifdef TINYMLP_MPI
@@ -86,7 +93,7 @@ void RunSearchOnJob(SearchOptions& o, MpiSession& mpi) {
     if (s.jobs > 1) std::fprintf(stderr, "search: under mpirun --jobs is unused: add ranks\n");
   }
   const SearchOutcome outcome = RunSearchOnRanks(mpi, s, data);
-  if (mpi.rank() == 0) PrintOutcome(s, outcome);
+  if (mpi.rank() == 0) PrintOutcome(o, outcome);
 }
 #endif
 
@@ -96,7 +103,7 @@ void RunSearchCommand(SearchOptions o) {
   if (mpi.size() > 1) return RunSearchOnJob(o, mpi);
 #endif
   const Cifar10 data = PrepareSearch(o, true);
-  PrintOutcome(o.search, RunSearch(o.search, data));
+  PrintOutcome(o, RunSearch(o.search, data));
 }
 
 }  // namespace
@@ -131,6 +138,7 @@ void AddSearchCommand(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--seed", s.run.seed, "Seed for the lambdas, the weights and the shuffling")
       ->capture_default_str();
+  AddJsonFlag(cmd, o->json);
   cmd->callback([o] { RunSearchCommand(*o); });
 }
 

@@ -9,6 +9,7 @@
 #include "apps/lab/training_run.h"
 #include "apps/tinymlp/commands.h"
 #include "apps/tinymlp/options.h"
+#include "apps/tinymlp/results.h"
 #include "apps/tinymlp/run_flags.h"
 #include "engine/model/optimizer.h"
 #include "engine/train/augment.h"
@@ -24,6 +25,7 @@ struct TrainOptions {
   std::string split = "10k";
   int threads = 0;
   bool plots = false;
+  bool json = false;
 };
 
 void RunTrain(TrainOptions o) {
@@ -40,9 +42,10 @@ void RunTrain(TrainOptions o) {
                o.run.hidden.c_str(), r.steps, r.train_seconds, r.validation.accuracy,
                o.run.out.c_str());
   if (o.plots) WriteRunPlots(r.metrics, o.run.out, FormatNumber("lambda=%g", o.run.lambda));
-  PrintResult("train_seconds", r.train_seconds, 3);
-  PrintResult("val_accuracy", r.validation.accuracy);
-  PrintResult("test_accuracy", r.test.accuracy);
+  Results results;
+  results.Add("steps", r.steps).Add("train_seconds", r.train_seconds, 3);
+  results.Add("val_accuracy", r.validation.accuracy, 4).Add("test_accuracy", r.test.accuracy, 4);
+  results.Print(o.json);
 }
 
 }  // namespace
@@ -107,6 +110,7 @@ void AddTrainCommand(CLI::App& app) {
   cmd->add_option("--out", r.out, "Output folder for model.tmlp and metrics.csv")
       ->capture_default_str();
   cmd->add_flag("--plots", o->plots, "Also draw cost/loss/accuracy/eta PNG charts into --out");
+  AddJsonFlag(cmd, o->json);
   cmd->callback([o] { RunTrain(*o); });
 }
 

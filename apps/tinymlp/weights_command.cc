@@ -7,9 +7,10 @@
 #include "apps/lab/weight_images.h"
 #include "apps/render/png.h"
 #include "apps/tinymlp/commands.h"
+#include "apps/tinymlp/options.h"
+#include "apps/tinymlp/results.h"
 #include "engine/io/model_file.h"
 #include "platform/error.h"
-#include "platform/files.h"
 
 namespace tinymlp {
 namespace {
@@ -17,6 +18,7 @@ namespace {
 struct WeightsOptions {
   std::string model, out;
   int columns = 10, zoom = 4;
+  bool json = false;
 };
 
 // A picture of more tiles than this is too large to look at (and, for thousands of hidden
@@ -38,11 +40,11 @@ void RunWeights(const WeightsOptions& o) {
     spec.title += " (first " + std::to_string(shown) + " of " + std::to_string(total) + ")";
     std::fprintf(stderr, "weights: drawing the first %d of %d units\n", shown, total);
   }
-  // The folder is created as `plot` does, so --out runs/x/w.png needs no mkdir first.
-  const size_t slash = o.out.find_last_of('/');
-  if (slash != std::string::npos && slash > 0) MakeDirectories(o.out.substr(0, slash));
+  MakeParentFolder(o.out);
   WritePng(o.out, DrawImageGrid(tiles, spec));
-  std::printf("wrote %s\n", o.out.c_str());
+  Results results;
+  results.Add("units", total).Add("units_drawn", shown).AddList("wrote", {o.out});
+  results.Print(o.json);
 }
 
 }  // namespace
@@ -58,6 +60,7 @@ void AddWeightsCommand(CLI::App& app) {
   cmd->add_option("--zoom", o->zoom, "Screen pixels per weight pixel")
       ->check(CLI::Range(1, 16))
       ->capture_default_str();
+  AddJsonFlag(cmd, o->json);
   cmd->callback([o] { RunWeights(*o); });
 }
 

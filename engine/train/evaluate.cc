@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "engine/ops/kernels.h"
+#include "platform/error.h"
 
 namespace tinymlp {
 
@@ -21,7 +22,7 @@ int ArgMax(const float* v, int n) {
 }
 
 Evaluation Evaluate(Mlp<float>& net, const Normalization& norm, const Dataset& data, float lambda,
-                    BatchBuffers& buffers) {
+                    BatchBuffers& buffers, int64_t* confusion) {
   Evaluation result;
   const int n = data.count();
   if (n == 0) return result;
@@ -38,12 +39,31 @@ Evaluation Evaluate(Mlp<float>& net, const Normalization& norm, const Dataset& d
                        norm.inv_std.data(), kImageDim,     cols};
     loss += net.Forward(x, buffers.labels);
     const Mat p = net.probabilities();
-    for (int j = 0; j < cols; ++j) correct += ArgMax(p.col(j), p.rows) == buffers.labels[j];
+    for (int j = 0; j < cols; ++j) {
+      const int predicted = ArgMax(p.col(j), p.rows);
+      correct += predicted == buffers.labels[j];
+      if (confusion) ++confusion[buffers.labels[j] * p.rows + predicted];
+    }
   }
   result.loss = loss / n;
   result.cost = result.loss + lambda * net.WeightSquaredSum();
   result.accuracy = static_cast<double>(correct) / n;
   return result;
+}
+
+Evaluation EvaluateModel(const Model& model, const Dataset& data, int64_t* confusion) {
+  if (model.shape.input != kImageDim) {
+    throw DataError("the model takes " + std::to_string(model.shape.input) +
+                    " inputs, not the 3072 of a CIFAR-10 image");
+  }
+  constexpr int kChunk = 1000;
+  // Evaluate reads the uint8 images itself: no float batch (gather_rows 0).
+  Arena arena(MeasureArena<Mlp<float>>(model.shape, kChunk) +
+              MeasureArena<BatchBuffers>(kChunk, /*gather_rows=*/0));
+  Mlp<float> net(model.shape, kChunk, arena);
+  model.CopyInto(net);
+  BatchBuffers buffers(kChunk, /*gather_rows=*/0, arena);
+  return Evaluate(net, model.norm, data, 0.0f, buffers, confusion);
 }
 
 }  // namespace tinymlp

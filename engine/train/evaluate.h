@@ -6,6 +6,7 @@
 
 #include "engine/base/arena.h"
 #include "engine/io/cifar10.h"
+#include "engine/io/model_file.h"
 #include "engine/model/mlp.h"
 
 namespace tinymlp {
@@ -33,8 +34,17 @@ struct BatchBuffers {
 };
 
 // net.max_batch() and buffers.capacity are the chunk size; both must be at least 1.
+//
+// `confusion`, when given, is the caller's classes x classes counts, row-major: entry
+// [true_label * classes + predicted] grows by one per image (counts already there are kept, so
+// several sets can be summed). The returned Evaluation is the same with or without it.
 Evaluation Evaluate(Mlp<float>& net, const Normalization& norm, const Dataset& data, float lambda,
-                    BatchBuffers& buffers);
+                    BatchBuffers& buffers, int64_t* confusion = nullptr);
+
+// A saved model on `data`, with the network and buffers of one chunk allocated here (an arena of
+// its own, freed on return; not for a training step). `confusion` as for Evaluate. Throws
+// DataError when the model's input size is not the data's image size.
+Evaluation EvaluateModel(const Model& model, const Dataset& data, int64_t* confusion = nullptr);
 
 // Index of the largest of v[0..n).
 int ArgMax(const float* v, int n);

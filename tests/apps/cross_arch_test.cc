@@ -40,9 +40,10 @@ int Shell(const std::string& command, const std::string& out) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-// From `predict --json --top 10` on one batch file: per image, the probability of each class
-// (indexed by class). Reads the "index":k,"probability":p pairs in order (nlohmann::json writes
-// object keys sorted); returns an empty list when the text does not have that shape.
+// From `predict --json --per-image --decimals 9 --top 10` on one batch file: per image, the
+// probability of each class (indexed by class). Reads the "index":k,"probability":p pairs in
+// order (predict writes each class's keys as class, index, probability); returns an empty list
+// when the text does not have that shape.
 std::vector<std::vector<double>> ParseProbabilities(const std::string& json) {
   std::vector<std::vector<double>> images;
   int filled = kClasses;
@@ -125,7 +126,8 @@ TEST(CrossArch, ArmBuildsPredictLikeTheHost) {
       .write(reinterpret_cast<const char*>(bytes.data()),
              static_cast<std::streamsize>(bytes.size()));
 
-  const std::string args = " predict --json --top 10 --model '" + model + "' '" + batch + "'";
+  const std::string args =
+      " predict --json --per-image --decimals 9 --top 10 --model '" + model + "' '" + batch + "'";
   ASSERT_EQ(Shell(host + args, dir + "/host.json"), 0);
   const auto expected = ParseProbabilities(ReadText(dir + "/host.json"));
   ASSERT_EQ(expected.size(), static_cast<size_t>(kImages)) << "host predict --json output";

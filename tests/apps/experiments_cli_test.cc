@@ -208,12 +208,18 @@ TEST_F(ExperimentsCli, KilledSearchKeepsItsRunsAndResumes) {
   EXPECT_NE(resumed.err.find(std::to_string(kept.size()) + " of 4 settings already in"),
             std::string::npos)
       << resumed.err;
-  EXPECT_NE(resumed.out.find(std::to_string(4 - kept.size()) + " runs trained"), std::string::npos)
+  EXPECT_NE(resumed.out.find("runs_trained=" + std::to_string(4 - kept.size()) + "\n"),
+            std::string::npos)
       << resumed.out;
   const std::string final_text = ReadText(results);
   EXPECT_EQ(final_text.compare(0, killed_text.size(), killed_text), 0) << "kept rows changed";
   EXPECT_EQ(ParseSearchResults(final_text, results).size(), 4u);
-  EXPECT_NE(resumed.out.find("best 3: lambda="), std::string::npos) << resumed.out;
+  int best_rows = 0;  // "best: lambda=... best_step=..." lines, the three best runs
+  for (size_t at = resumed.out.find("\nbest: lambda="); at != std::string::npos;
+       at = resumed.out.find("\nbest: lambda=", at + 1)) {
+    ++best_rows;
+  }
+  EXPECT_EQ(best_rows, 3) << resumed.out;
   EXPECT_NE(resumed.out.find("best_lambda="), std::string::npos) << resumed.out;
 
   // An uninterrupted search, two networks at a time, gives the same numbers for every setting.
@@ -224,7 +230,7 @@ TEST_F(ExperimentsCli, KilledSearchKeepsItsRunsAndResumes) {
   // A third run has nothing left to do.
   const RunOutput again = RunTinymlp(args + results);
   ASSERT_EQ(again.exit_code, 0) << again.err;
-  EXPECT_NE(again.out.find("0 runs trained, 4 found"), std::string::npos) << again.out;
+  EXPECT_NE(again.out.find("runs_trained=0\nruns_found=4\n"), std::string::npos) << again.out;
   EXPECT_EQ(ReadText(results), final_text);
 }
 
@@ -239,13 +245,13 @@ TEST_F(ExperimentsCli, SearchTellsNetworkSettingsApart) {
                            results;
   const RunOutput plain = RunTinymlp(args);
   ASSERT_EQ(plain.exit_code, 0) << plain.err;
-  EXPECT_NE(plain.out.find("2 runs trained, 0 found"), std::string::npos) << plain.out;
+  EXPECT_NE(plain.out.find("runs_trained=2\nruns_found=0\n"), std::string::npos) << plain.out;
   const RunOutput bn = RunTinymlp(args + " --batch-norm");
   ASSERT_EQ(bn.exit_code, 0) << bn.err;
-  EXPECT_NE(bn.out.find("2 runs trained, 0 found"), std::string::npos) << bn.out;
+  EXPECT_NE(bn.out.find("runs_trained=2\nruns_found=0\n"), std::string::npos) << bn.out;
   const RunOutput sigma = RunTinymlp(args + " --batch-norm --init normal --init-sigma 0.001");
   ASSERT_EQ(sigma.exit_code, 0) << sigma.err;
-  EXPECT_NE(sigma.out.find("2 runs trained, 0 found"), std::string::npos) << sigma.out;
+  EXPECT_NE(sigma.out.find("runs_trained=2\nruns_found=0\n"), std::string::npos) << sigma.out;
   const std::vector<SearchRow> rows = ParseSearchResults(ReadText(results), results);
   ASSERT_EQ(rows.size(), 6u);
   int bn_rows = 0, normal_rows = 0;
@@ -257,7 +263,7 @@ TEST_F(ExperimentsCli, SearchTellsNetworkSettingsApart) {
   EXPECT_EQ(normal_rows, 2);
   const RunOutput bn_again = RunTinymlp(args + " --batch-norm");
   ASSERT_EQ(bn_again.exit_code, 0) << bn_again.err;
-  EXPECT_NE(bn_again.out.find("0 runs trained, 2 found"), std::string::npos) << bn_again.out;
+  EXPECT_NE(bn_again.out.find("runs_trained=0\nruns_found=2\n"), std::string::npos) << bn_again.out;
 
   // The plain rows as the first version of the file held them.
   std::string old_text = SearchResultsHeaderV1();
@@ -276,11 +282,11 @@ TEST_F(ExperimentsCli, SearchTellsNetworkSettingsApart) {
   const std::string old_args = args.substr(0, args.size() - results.size()) + old_file;
   const RunOutput resumed = RunTinymlp(old_args);
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
-  EXPECT_NE(resumed.out.find("0 runs trained, 2 found"), std::string::npos) << resumed.out;
+  EXPECT_NE(resumed.out.find("runs_trained=0\nruns_found=2\n"), std::string::npos) << resumed.out;
   EXPECT_EQ(ReadText(old_file), old_text);  // nothing trained, nothing rewritten
   const RunOutput upgraded = RunTinymlp(old_args + " --batch-norm");
   ASSERT_EQ(upgraded.exit_code, 0) << upgraded.err;
-  EXPECT_NE(upgraded.out.find("2 runs trained, 0 found"), std::string::npos) << upgraded.out;
+  EXPECT_NE(upgraded.out.find("runs_trained=2\nruns_found=0\n"), std::string::npos) << upgraded.out;
   const std::string new_text = ReadText(old_file);
   EXPECT_EQ(new_text.compare(0, SearchResultsHeader().size(), SearchResultsHeader()), 0);
   // Same seed, same settings: the batch-norm rows match the first file's, run time aside.

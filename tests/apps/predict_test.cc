@@ -139,27 +139,31 @@ TEST_F(PredictTest, PngGivesTheEnginesClassesAndProbabilities) {
   const RunOutput r =
       RunTinymlp("predict --model '" + model_path_ + "' --top 10 '" + a + "' '" + b + "'");
   ASSERT_EQ(r.exit_code, 0) << r.err;
+  // "model=...", then per image "images: file=A top=name:index:probability,..." (results.h).
   const std::vector<std::string> lines = Lines(r.out);
-  ASSERT_EQ(lines.size(), 2u) << r.out;
+  ASSERT_EQ(lines.size(), 3u) << r.out;
   for (int i = 0; i < 2; ++i) {
-    const std::string prefix = (i == 0 ? a : b) + ": ";
-    ASSERT_EQ(lines[i].rfind(prefix, 0), 0u) << lines[i];
-    std::istringstream in(lines[i].substr(prefix.size()));
+    const std::string& line = lines[i + 1];
+    const std::string prefix = "images: file=" + (i == 0 ? a : b) + " top=";
+    ASSERT_EQ(line.rfind(prefix, 0), 0u) << line;
+    std::istringstream in(line.substr(prefix.size()));
     float previous = 2;
     std::vector<bool> seen(kClasses, false);
     for (int rank = 0; rank < kClasses; ++rank) {
-      std::string name, comma;
-      float prob = -1;
-      in >> name >> prob;
-      if (rank + 1 < kClasses) in >> comma;  // "name 0.1234, name 0.0567, ..."
-      ASSERT_FALSE(in.fail()) << "rank " << rank << " of " << lines[i];
+      std::string name, index, prob_text;
+      std::getline(in, name, ':');
+      std::getline(in, index, ':');
+      std::getline(in, prob_text, ',');
+      ASSERT_FALSE(in.fail()) << "rank " << rank << " of " << line;
+      const float prob = std::stof(prob_text);
       int k = 0;
       while (k < kClasses && name != kNames[k]) ++k;
       ASSERT_LT(k, kClasses) << "unknown class " << name;
+      EXPECT_EQ(index, std::to_string(k)) << name;
       EXPECT_FALSE(seen[k]) << name << " listed twice";
       seen[k] = true;
       EXPECT_NEAR(prob, p[i * kClasses + k], 6e-5) << name;  // printed with 4 decimals
-      EXPECT_LE(prob, previous) << "not sorted: " << lines[i];
+      EXPECT_LE(prob, previous) << "not sorted: " << line;
       previous = prob;
     }
   }
@@ -174,9 +178,10 @@ TEST_F(PredictTest, JpegIsAccepted) {
   ASSERT_NE(stbi_write_jpg(path.c_str(), 32, 32, 3, rgb.data(), 95), 0);
   const RunOutput r = RunTinymlp("predict --model '" + model_path_ + "' --top 2 '" + path + "'");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  ASSERT_EQ(Lines(r.out).size(), 1u) << r.out;
-  EXPECT_EQ(r.out.rfind(path + ": ", 0), 0u) << r.out;
-  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), ','), 1) << "two classes: " << r.out;
+  const std::vector<std::string> lines = Lines(r.out);
+  ASSERT_EQ(lines.size(), 2u) << r.out;
+  EXPECT_EQ(lines[1].rfind("images: file=" + path + " top=", 0), 0u) << r.out;
+  EXPECT_EQ(std::count(lines[1].begin(), lines[1].end(), ','), 1) << "two classes: " << r.out;
 }
 
 TEST_F(PredictTest, BatchFileEndsWithItsAccuracy) {

@@ -209,8 +209,8 @@ class SearchMpi : public ::testing::Test {
     const std::string kept_text = ReadText(results);
     const RunOutput rerun = Shell(MpiSearch(results));
     ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
-    EXPECT_NE(rerun.out.find("search: " + std::to_string(kSettings - kept) + " runs trained, " +
-                             std::to_string(kept) + " found"),
+    EXPECT_NE(rerun.out.find("runs_trained=" + std::to_string(kSettings - kept) +
+                             "\nruns_found=" + std::to_string(kept) + "\n"),
               std::string::npos)
         << rerun.out;
     EXPECT_EQ(ReadText(results).compare(0, kept_text.size(), kept_text), 0) << "kept rows changed";
@@ -235,7 +235,8 @@ TEST_F(SearchMpi, ThreeRanksGiveTheRowsOfOneProcess) {
   EXPECT_NE(mpi.err.find("3 ranks: rank 0 hands out the settings to 2 workers, 1 thread each"),
             std::string::npos)
       << mpi.err;
-  EXPECT_NE(mpi.out.find(std::to_string(kSettings) + " runs trained, 0 found"), std::string::npos)
+  EXPECT_NE(mpi.out.find("runs_trained=" + std::to_string(kSettings) + "\nruns_found=0\n"),
+            std::string::npos)
       << mpi.out;
   EXPECT_EQ(CountLines(mpi.out, "best_lambda="), 1) << "only rank 0 reports";
   EXPECT_EQ(RowsWithoutTime(Results("mpi.csv")), single);
