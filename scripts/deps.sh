@@ -7,11 +7,11 @@ set -euo pipefail
 
 host_pkgs=(cmake ninja-build g++ make pkg-config xz-utils curl ca-certificates
   libhwy-dev libcli11-dev nlohmann-json3-dev libstb-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libopenblas-dev)
+  libopenblas-dev python3-numpy)
 mpi_pkgs=(openmpi-bin libopenmpi-dev)
 arm_pkgs=(g++-aarch64-linux-gnu g++-arm-linux-gnueabihf qemu-user binutils-aarch64-linux-gnu
   binutils-arm-linux-gnueabihf
-  libhwy-dev:arm64 libhwy-dev:armhf libgomp1:arm64 libgomp1:armhf
+  libhwy-dev:arm64 libhwy-dev:armhf
   libgtest-dev:arm64 libgtest-dev:armhf)
 
 arm=0
