@@ -18,6 +18,7 @@
 #include "apps/tinymlp/options.h"
 #include "apps/tinymlp/results.h"
 #include "apps/tinymlp/run_flags.h"
+#include "engine/base/phase_timer.h"
 #include "engine/io/cifar10.h"
 #include "engine/ops/kernels.h"
 #include "engine/train/trainer.h"
@@ -36,6 +37,7 @@ struct BenchTrainOptions {
   int steps = 500;
   int threads = 0;
   bool json = false;
+  bool breakdown = false;
 };
 
 // Floating-point operations of one step's matrix products: per layer the forward product and
@@ -80,6 +82,14 @@ void RunBenchTrain(const BenchTrainOptions& o) {
     seconds[i] = NowSeconds() - start;
   }
   const double step_s = Median(seconds);
+  // The breakdown times the same number of steps again with a PhaseTimer attached (the median
+  // above stays untouched by the timer's clock reads).
+  PhaseTimer timer;
+  if (o.breakdown) {
+    trainer.network().set_phase_timer(&timer);
+    for (int i = 0; i < o.steps; ++i) trainer.Step(0.01f);
+    trainer.network().set_phase_timer(nullptr);
+  }
 
   std::vector<double> eval_seconds(3);
   for (double& s : eval_seconds) {
@@ -100,6 +110,20 @@ void RunBenchTrain(const BenchTrainOptions& o) {
   results.Add("ms_per_step", 1e3 * step_s, 4)
       .Add("gflops", 1e-9 * StepFlops(shape, o.batch) / step_s, 2);
   results.Add("eval_ms", 1e3 * eval_s, 2);
+  if (o.breakdown) {
+    // Mean milliseconds per step in each phase, per layer where the phase has one (layer 1 is
+    // the first hidden layer), e.g. breakdown_linear_forward_1_ms.
+    for (int phase = 0; phase < PhaseTimer::kPhases; ++phase) {
+      for (int layer = 0; layer < PhaseTimer::kMaxLayers; ++layer) {
+        const double s = timer.seconds(phase, layer);
+        if (s == 0) continue;
+        const bool per_layer = phase != PhaseTimer::kGather && phase != PhaseTimer::kUpdate;
+        const std::string key = std::string("breakdown_") + PhaseTimer::Name(phase) +
+                                (per_layer ? "_" + std::to_string(layer + 1) : "") + "_ms";
+        results.Add(key, 1e3 * s / o.steps, 4);
+      }
+    }
+  }
   results.Print(o.json);
 }
 
@@ -121,6 +145,9 @@ void AddBenchTrainCommand(CLI::App& app) {
   cmd->add_option("--steps", o->steps, "Timed steps (the median is reported)")
       ->check(CLI::Range(1, 100000000))
       ->capture_default_str();
+  cmd->add_flag("--breakdown", o->breakdown,
+                "Also time each phase of a step (gather, each layer's products, batch norm, "
+                "ReLU/dropout, softmax, update): mean ms per step, keys breakdown_*_ms");
   cmd->add_option("--threads", o->threads, "Threads (0 = all cores)")
       ->check(CLI::Range(0, 4096))
       ->capture_default_str();

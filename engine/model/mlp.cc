@@ -126,6 +126,7 @@ double Mlp<T>::Forward(MlpInput<T> x, const uint8_t* labels) {
     const bool bn = shape_.has_bn(l);
     LinearForward(MatView<const T>(params_.w[l]), params_.b[l], in,
                   bn ? Activation::kNone : Activation::kRelu, h, ws);
+    Mark(PhaseTimer::kLinearForward, l);
     if (bn) {
       const T* gamma = params_.gamma[l];
       const T* beta = params_.beta[l];
@@ -137,11 +138,13 @@ double Mlp<T>::Forward(MlpInput<T> x, const uint8_t* labels) {
       } else {
         BatchNormForwardInference(gamma, beta, running_mean_[l], running_var_[l], h);
       }
+      Mark(PhaseTimer::kBatchNorm, l);
       ReluForward(h);
     }
     if (training_ && shape_.dropout > 0) {
       DropoutForward(shape_.dropout, &dropout_state_, dropout_mask_[l].cols_block(0, batch_), h);
     }
+    Mark(PhaseTimer::kReluDropout, l);
     in = MatView<const T>(h);
   }
   // Output layer: Linear -> softmax + cross-entropy, which with labels also leaves Backward's
@@ -149,8 +152,10 @@ double Mlp<T>::Forward(MlpInput<T> x, const uint8_t* labels) {
   const MatView<T> scores = acts_[L - 1].cols_block(0, batch_);
   LinearForward(MatView<const T>(params_.w[L - 1]), params_.b[L - 1], in, Activation::kNone, scores,
                 ws);
+  Mark(PhaseTimer::kLinearForward, L - 1);
   const MatView<T> dscores(grad_a_.data, shape_.classes, batch_, grad_a_.ld);
   const double loss = SoftmaxCrossEntropyForward(MatView<const T>(scores), labels, scores, dscores);
+  Mark(PhaseTimer::kSoftmax, L - 1);
   if (training_ && shape_.batch_norm) bn_started_ = true;
   return loss;
 }
@@ -179,16 +184,19 @@ void Mlp<T>::BackwardPass(MlpInput<T> x, T lambda, const GradientSink<T>& sink) 
     const MatView<T> dx = l > 0 ? MatView<T>(spare, shape_.in(l), batch_, g.ld) : MatView<T>();
     LinearBackward(params_.w[l], params_.b[l], in, MatView<const T>(g), lambda, sink, grads_.w[l],
                    grads_.b[l], dx, ws);
+    Mark(PhaseTimer::kLinearBackward, l);
     if (l == 0) break;
     // Hidden layer l-1, in reverse: Dropout, ReLU, BatchNorm. `in` is its output after dropout:
     // > 0 exactly where the ReLU passed and the unit was kept.
     if (shape_.dropout > 0) DropoutBackward(MatView<const T>(dropout_mask_[l - 1]), dx);
     ReluBackward(in.mat, dx);
+    Mark(PhaseTimer::kReluDropout, l - 1);
     if (shape_.has_bn(l - 1)) {
       BatchNormBackward(params_.gamma[l - 1], MatView<const T>(bn_[l - 1].shat), bn_[l - 1].inv_std,
                         dx, grads_.gamma[l - 1], grads_.beta[l - 1]);
       sink.Vector(params_.gamma[l - 1], grads_.gamma[l - 1], dx.rows);
       sink.Vector(params_.beta[l - 1], grads_.beta[l - 1], dx.rows);
+      Mark(PhaseTimer::kBatchNorm, l - 1);
     }
     spare = g.data;
     g = dx;

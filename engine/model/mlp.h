@@ -41,6 +41,7 @@
 
 #include "engine/base/arena.h"
 #include "engine/base/mat.h"
+#include "engine/base/phase_timer.h"
 #include "engine/model/layers.h"
 
 namespace tinymlp {
@@ -97,6 +98,9 @@ class Mlp {
 
   // Training mode: batch statistics and dropout (see the top of this file).
   void set_training(bool training) { training_ = training; }
+  // Times each layer call into `timer` (bench-train --breakdown); null: no timing.
+  void set_phase_timer(PhaseTimer* timer) { timer_ = timer; }
+  PhaseTimer* phase_timer() const { return timer_; }
   bool training() const { return training_; }
   // Weight of the old value in the running averages of batch norm (0.9 by default).
   void set_bn_alpha(T alpha) { bn_alpha_ = alpha; }
@@ -139,7 +143,12 @@ class Mlp {
   MlpShape shape_;
   int max_batch_;
   int batch_ = 0;  // columns of the last Forward
+  void Mark(PhaseTimer::Phase phase, int layer) {
+    if (timer_ != nullptr) timer_->Mark(phase, layer);
+  }
+
   bool training_ = false;
+  PhaseTimer* timer_ = nullptr;
   bool bn_started_ = false;  // running averages hold a batch's statistics
   T bn_alpha_ = T(0.9);
   uint64_t dropout_state_ = 0;  // the dropout masks' random stream (Rng state)

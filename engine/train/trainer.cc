@@ -37,6 +37,8 @@ Trainer::Trainer(const MlpShape& shape, const TrainConfig& config, const Dataset
 
 double Trainer::Step(float eta) {
   const int batch = config_.batch;
+  PhaseTimer* const timer = net_.phase_timer();
+  if (timer != nullptr) timer->Start();
   if (cursor_ + batch > train_.count()) {
     Shuffle(order_, train_.count(), rng_);
     cursor_ = 0;
@@ -56,6 +58,7 @@ double Trainer::Step(float eta) {
                            transforms_, augmented_);
     x = augmented_;
   }
+  if (timer != nullptr) timer->Mark(PhaseTimer::kGather);
 
   // Training mode (batch statistics, dropout) for this step only: evaluations in between use
   // the running averages and no dropout.
@@ -67,6 +70,7 @@ double Trainer::Step(float eta) {
     net_.Backward(x, config_.lambda);
     // One loop over the flat block of all parameters (W, b, gamma, beta) and their gradients.
     optimizer_.Update(net_.params().flat, net_.grads().flat, eta);
+    if (timer != nullptr) timer->Mark(PhaseTimer::kUpdate);
   }
   net_.set_training(false);
   ++step_;

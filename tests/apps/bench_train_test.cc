@@ -24,6 +24,29 @@ TEST(BenchTrain, PrintsStepTimeGflopsAndEvalTime) {
   EXPECT_TRUE(std::regex_search(r.out, lines)) << r.out;
 }
 
+// --breakdown adds one key per phase that ran: on the default 3072-50-10 network with plain SGD,
+// the gather, both layers' products, the ReLU, the softmax (the update is fused into the
+// backward products, so no update key); without --breakdown none of them.
+TEST(BenchTrain, BreakdownNamesEveryPhaseOfTheStep) {
+  TempDir dir;
+  testing::WriteRandomCifarDir(dir.path(), 120);
+  const std::string command =
+      "bench-train --data " + dir.path() + " --split 10k --batch 20 --steps 3 --threads 1";
+  const RunOutput plain = RunTinymlp(command);
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  EXPECT_EQ(plain.out.find("breakdown_"), std::string::npos) << plain.out;
+  const RunOutput r = RunTinymlp(command + " --breakdown");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* key :
+       {"breakdown_gather_ms=", "breakdown_linear_forward_1_ms=", "breakdown_linear_forward_2_ms=",
+        "breakdown_relu_dropout_1_ms=", "breakdown_softmax_2_ms=",
+        "breakdown_linear_backward_1_ms=", "breakdown_linear_backward_2_ms="}) {
+    EXPECT_TRUE(std::regex_search(r.out, std::regex(std::string("(^|\n)") + key + "[0-9.]+\n")))
+        << key << " in\n"
+        << r.out;
+  }
+}
+
 TEST(BenchTrain, RejectsBadFlagsWithUsageError) {
   TempDir dir;
   testing::WriteRandomCifarDir(dir.path(), 20);
