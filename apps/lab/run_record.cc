@@ -59,15 +59,19 @@ void ForEachSetting(F&& f) {
 
 // A float as the shortest decimal that reads back (as a double, then rounded to float, which is
 // what the reader does) as the same float: 0.00115f is written 0.00115, not 0.0011500000255.
-double ShortestDouble(float value) {
+// (Read back as a float directly, too: the form a flag takes.)
+std::string ShortestText(float value) {
   char text[32];
   for (int digits = 1; digits <= 9; ++digits) {
     std::snprintf(text, sizeof(text), "%.*g", digits, static_cast<double>(value));
-    const double back = std::strtod(text, nullptr);
-    if (static_cast<float>(back) == value) return back;
+    if (static_cast<float>(std::strtod(text, nullptr)) == value &&
+        std::strtof(text, nullptr) == value) {
+      break;
+    }
   }
-  return value;
+  return text;  // 9 digits always read back
 }
+double ShortestDouble(float value) { return std::strtod(ShortestText(value).c_str(), nullptr); }
 
 Json ToJson(const std::string& v) { return v; }
 Json ToJson(bool v) { return v; }
@@ -78,11 +82,7 @@ Json ToJson(long v) { return v; }
 Json ToJson(uint64_t v) { return v; }
 
 std::string ToFlagText(const std::string& v) { return v; }
-std::string ToFlagText(float v) {
-  char text[32];
-  std::snprintf(text, sizeof(text), "%.9g", static_cast<double>(v));
-  return text;
-}
+std::string ToFlagText(float v) { return ShortestText(v); }
 std::string ToFlagText(double v) {
   char text[40];
   std::snprintf(text, sizeof(text), "%.17g", v);
