@@ -102,10 +102,12 @@ RunConfig ResolveConfig(const TrainOptions& o, const CLI::App* cmd, RunRecord* r
       throw DataError(o.resume + ": holds no run to resume (no run.json)");
     }
     *recorded = ReadRunRecord(record_path);
-    if (recorded->status == "finished" || recorded->status == "stopped early") {
+    if (recorded->status == "finished" || recorded->status == "stopped early" ||
+        recorded->status == "diverged") {
       throw UsageError(o.resume + ": the run there has " +
-                       (recorded->status == "finished" ? std::string("finished")
-                                                       : std::string("stopped early")) +
+                       (recorded->status == "diverged"   ? std::string("diverged")
+                        : recorded->status == "finished" ? std::string("finished")
+                                                         : std::string("stopped early")) +
                        " (run.json); there is nothing to resume");
     }
     if (!PathExists(JoinPath(o.resume, "checkpoint"))) {
@@ -276,7 +278,7 @@ void DeclareTrainFlags(CLI::App* cmd, TrainOptions& o) {
                 "Replace the run in --out (removes only the files a run writes there)");
   cmd->add_option("--checkpoint-every", r.checkpoint_every,
                   "Write OUT/checkpoint every N steps (0 = only on Ctrl-C or SIGTERM)")
-      ->check(CLI::Range(0L, 1L << 40))
+      ->check(CLI::Range(0L, 1000000000L))
       ->capture_default_str();
   cmd->add_option("--config", o.config_file,
                   "Repeat the run recorded in this run.json (flags given here override it)");

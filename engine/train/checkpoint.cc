@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "engine/base/crc32.h"
 #include "engine/io/model_file.h"
@@ -190,7 +191,8 @@ Checkpoint DecodeCheckpoint(const uint8_t* data, size_t size, const std::string&
 
   Checkpoint c;
   c.run_key = body.U64("run key");
-  c.total_steps = static_cast<long>(body.Count("total steps", uint64_t{1} << 40));
+  // (long is 32 bits on armhf: every count that becomes a long is bounded by its range.)
+  c.total_steps = static_cast<long>(body.Count("total steps", std::numeric_limits<long>::max()));
   c.batch = static_cast<int>(body.Count("batch", 1000000));
   if (c.batch < 1) body.Fail("batch is 0");
   c.seed = body.U64("seed");

@@ -384,6 +384,38 @@ TEST_F(RunLifecycle, LogShowsOneProgressLinePerEvaluation) {
   EXPECT_EQ(quiet.err.find("progress:"), std::string::npos) << quiet.err;
 }
 
+// A search stops on Ctrl-C with its finished runs in the results file, says so, and a rerun
+// trains only the others.
+TEST_F(RunLifecycle, SigintStopsASearchThatARerunContinues) {
+  const std::string results = dir_.File("search.csv");
+  const std::string args = "search --data " + Quote(data_) +
+                           " --split 10k --lambda-log-min -4 --lambda-log-max -1 --count 4 --grid "
+                           "--cycles 1 --n-s 600 --hidden 10 --threads 1 --results " +
+                           Quote(results);
+  int kept = 0;
+  {
+    Child child(args, dir_.File("err.txt"));
+    ASSERT_TRUE(child.WaitForRows(results, 1)) << ReadText(dir_.File("err.txt"));
+    EXPECT_EQ(child.Stop(SIGINT), 130);
+    const std::string err = ReadText(dir_.File("err.txt"));
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(err, m,
+                                  std::regex("tinymlp: error: search interrupted \\(SIGINT\\): "
+                                             "([0-9]) of 4 settings are in .*; run the same "
+                                             "command to train the others\n$")))
+        << err;
+    kept = std::stoi(m[1]);
+    const std::string text = ReadText(results);
+    EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1 + kept) << text;
+  }
+  const RunOutput rerun = RunTinymlp(args);
+  ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
+  EXPECT_NE(rerun.out.find(std::to_string(4 - kept) + " runs trained, " + std::to_string(kept) +
+                           " found"),
+            std::string::npos)
+      << rerun.out;
+}
+
 // A disk that fills up before the final model: the weights go to $TMPDIR instead, and the error
 // says where. Needs a small tmpfs, mounted in a user namespace (skipped where that is refused).
 TEST_F(RunLifecycle, AFullDiskKeepsTheTrainedWeights) {
