@@ -145,6 +145,9 @@ void RunTrain(const TrainOptions& o, const CLI::App* cmd) {
   ValidateRunSettings(c.run);  // bad flags fail before the data is read
   if (o.plots && c.run.out.empty())
     throw UsageError("--plots needs --out, the folder to draw into");
+  if (c.run.checkpoint_every > 0 && c.run.out.empty()) {
+    throw UsageError("--checkpoint-every needs --out, the folder the checkpoint goes into");
+  }
   // A run in the folder is refused before the data is read, too.
   if (!resume && !o.force && !c.run.out.empty()) RefuseOccupiedFolder(c.run.out);
   SetThreadCount(c.threads);
