@@ -165,6 +165,22 @@ void WriteFileAtomic(const std::string& path, const void* bytes, size_t size) {
     ::unlink(tmp.c_str());
     throw DataError(message);
   }
+  SyncDirectory(DirectoryOf(path));
+}
+
+void SyncDirectory(const std::string& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) throw DataError(Describe(dir, "cannot open folder to flush it"));
+  const bool ok = ::fsync(fd) == 0 || errno == EINVAL;
+  const std::string message = ok ? std::string() : Describe(dir, "cannot flush folder");
+  ::close(fd);
+  if (!ok) throw DataError(message);
+}
+
+std::string DirectoryOf(const std::string& path) {
+  const size_t slash = path.find_last_of('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
 }
 
 bool StderrIsTerminal() { return ::isatty(STDERR_FILENO) == 1; }

@@ -49,7 +49,8 @@ class FileReader {
 };
 
 // Writes `bytes` to `path` so that a reader never sees half a file: the data goes to
-// `path.tmp.<pid>`, is flushed to disk, then renamed over `path`. On failure the temporary is
+// `path.tmp.<pid>`, is flushed to disk, then renamed over `path`, and the folder is flushed
+// (SyncDirectory) so that the rename survives a power cut too. On failure the temporary is
 // removed and a DataError naming `path` (never the temporary) is thrown; an interrupted process
 // leaves at most the temporary. A `path` that exists and is not a regular file (a symlink, FIFO,
 // device or folder) is refused, not replaced.
@@ -57,6 +58,12 @@ void WriteFileAtomic(const std::string& path, const void* bytes, size_t size);
 inline void WriteFileAtomic(const std::string& path, const std::string& text) {
   WriteFileAtomic(path, text.data(), text.size());
 }
+
+// Flushes the folder `dir` itself (its entries: what renames and removals did) to disk. Throws
+// DataError naming it on failure; file systems that cannot sync a folder (EINVAL) are let be.
+void SyncDirectory(const std::string& dir);
+// The folder part of `path` ("." when it has none).
+std::string DirectoryOf(const std::string& path);
 
 bool StderrIsTerminal();
 

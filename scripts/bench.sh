@@ -65,4 +65,4 @@ for threads in 1 2; do
 done
 echo "bench.sh: 49k, 3 cycles, no evaluations"
 "$build"/tinymlp train --data "$CIFAR10_DIR" --split 49k --lambda 0.00115 --n-s 980 \
-  --cycles 3 --evals-per-cycle 0 --out "$out/run" | tail -3
+  --cycles 3 --evals-per-cycle 0 --force --out "$out/run" | tail -3

@@ -5,7 +5,7 @@
 # test_accuracy=0.xxxx.
 # Usage: scripts/demo.sh [--data DIR | --archive FILE] [more `tinymlp train` arguments...]
 #   --data/--archive go to scripts/find_data.sh (as do $CIFAR10_DIR and $CIFAR10_ARCHIVE); any other
-#   argument is appended to the train command, e.g. --cycles 1.
+#   argument is appended to the train command, e.g. --cycles 1. Each run replaces runs/demo (--force).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,4 +27,4 @@ cmake --preset release >&2
 cmake --build --preset release -j"$(nproc)" >&2
 
 exec ./build/release/tinymlp train --data "$data" --split 49k --hidden 50 --lambda 0.00115 \
-  --n-s 980 --cycles 3 --out runs/demo "${train_args[@]}"
+  --n-s 980 --cycles 3 --force --out runs/demo "${train_args[@]}"

@@ -22,6 +22,7 @@
 #include "engine/train/gradcheck.h"
 #include "platform/error.h"
 #include "platform/files.h"
+#include "platform/interrupt.h"
 
 namespace tinymlp {
 namespace {
@@ -222,7 +223,29 @@ struct CourseChapters {
 
 }  // namespace
 
+namespace {
+ReportOutcome WriteReportUninterrupted(const ReportOptions& o);
+}  // namespace
+
 ReportOutcome WriteReport(const ReportOptions& o) {
+  // Ctrl-C or SIGTERM stops the runs in progress after their current step; a rerun skips the
+  // λ-search runs already in the results files and trains the other runs again.
+  InterruptScope interrupts;
+  try {
+    return WriteReportUninterrupted(o);
+  } catch (const Error& e) {
+    const int signal = PendingInterrupt();
+    if (signal == 0) throw;
+    throw InterruptedError(signal, "report interrupted (" + std::string(InterruptName(signal)) +
+                                       "); run the same command to continue: the lambda "
+                                       "searches go on from their results files in " +
+                                       o.out + ", the other runs are trained again");
+  }
+}
+
+namespace {
+
+ReportOutcome WriteReportUninterrupted(const ReportOptions& o) {
   if (o.best && !o.chapter3 && !o.only_chapter3) {
     throw UsageError(
         "--best trains the third chapter's best network: add --chapter3 or --only-chapter3");
@@ -292,5 +315,7 @@ ReportOutcome WriteReport(const ReportOptions& o) {
   WriteFileAtomic(outcome.path, RenderMarkdown(head));
   return outcome;
 }
+
+}  // namespace
 
 }  // namespace tinymlp

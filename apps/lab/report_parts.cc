@@ -10,6 +10,7 @@
 #include "apps/lab/job_pool.h"
 #include "apps/lab/run_plots.h"
 #include "platform/clock.h"
+#include "platform/error.h"
 #include "platform/files.h"
 #include "platform/threads.h"
 
@@ -36,7 +37,12 @@ std::vector<RunResult> ReportTrainer::Train(const std::string& dir,
     RunSettings run = runs[i].run;
     run.out = JoinPath(dir, runs[i].name);
     run.seed = options_.seed;
-    results[i] = RunTraining(run, *runs[i].data);
+    RunContext context;
+    context.force = true;  // the report's own folder: a rerun replaces its runs
+    results[i] = RunTraining(run, *runs[i].data, context);
+    if (results[i].interrupted != 0) {  // WriteReport says what a rerun continues
+      throw InterruptedError(results[i].interrupted, "interrupted");
+    }
     WriteRunPlots(results[i].metrics, run.out, runs[i].title);
     std::lock_guard<std::mutex> lock(log_mutex);
     Log(runs[i].name + ": test accuracy " + Percent(results[i].test.accuracy));

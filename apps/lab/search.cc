@@ -11,6 +11,7 @@
 #include "apps/lab/job_pool.h"
 #include "platform/error.h"
 #include "platform/files.h"
+#include "platform/interrupt.h"
 #include "platform/threads.h"
 
 namespace tinymlp {
@@ -58,6 +59,9 @@ SearchRow TrainSetting(const SearchSettings& s, const SearchRow& planned, const 
   run.out.clear();
   run.progress = false;
   const RunResult result = RunTraining(run, data);
+  if (result.interrupted != 0) {  // RunSearch says what was kept
+    throw InterruptedError(result.interrupted, "interrupted");
+  }
   row.final_val_accuracy = result.validation.accuracy;
   row.best_val_accuracy = result.validation.accuracy;
   row.best_step = result.steps;
@@ -117,16 +121,29 @@ SearchOutcome SearchLedger::Outcome() const {
 }
 
 SearchOutcome RunSearch(const SearchSettings& s, const Cifar10& data) {
+  // Ctrl-C or SIGTERM stops every run in progress after its current step (their work is
+  // dropped: a run without a folder has no checkpoint); the finished ones are in the file.
+  InterruptScope interrupts;
   SearchLedger ledger(s, PlanSearch(s));
   const std::vector<size_t>& todo = ledger.todo();
   const int jobs = std::max(1, std::min<int>(s.jobs, static_cast<int>(todo.size())));
   const int threads = s.threads > 0 ? s.threads : std::max(1, HardwareThreads() / jobs);
   std::mutex mutex;  // guards the ledger (the results file)
-  RunJobs(todo.size(), jobs, threads, [&](size_t i) {
-    const SearchRow row = TrainSetting(s, ledger.plan()[todo[i]], data);
-    std::lock_guard<std::mutex> lock(mutex);
-    ledger.Record(row);
-  });
+  try {
+    RunJobs(todo.size(), jobs, threads, [&](size_t i) {
+      const SearchRow row = TrainSetting(s, ledger.plan()[todo[i]], data);
+      std::lock_guard<std::mutex> lock(mutex);
+      ledger.Record(row);
+    });
+  } catch (const Error& e) {
+    const int signal = PendingInterrupt();
+    if (signal == 0) throw;
+    const SearchOutcome kept = ledger.Outcome();
+    throw InterruptedError(signal, "search interrupted (" + std::string(InterruptName(signal)) +
+                                       "): " + std::to_string(kept.rows.size()) + " of " +
+                                       std::to_string(ledger.plan().size()) + " settings are in " +
+                                       s.results + "; run the same command to train the others");
+  }
   return ledger.Outcome();
 }
 

@@ -1,6 +1,19 @@
 // One training run: the settings `tinymlp train` takes as flags, turned into a schedule, a
-// trainer and its outputs (model.tmlp, metrics.csv). `train` runs one; the search and the report
-// run many. The settings keep their flags' names, and the checks that relate two settings
+// trainer and its outputs. `train` runs one; the search and the report run many.
+//
+// Outputs, in settings.out (none when it is empty):
+//   run.json         the run's record (apps/lab/run_record.h): written when the run starts
+//                    (status "running") and again when it ends
+//   metrics.csv      rewritten at each metrics point, so an interrupted run keeps its curve
+//   model_best.tmlp  with evaluations: the weights of the best validation accuracy so far,
+//                    rewritten at each improvement
+//   checkpoint       with checkpoint_every, or after SIGINT/SIGTERM: the run's whole state
+//                    (engine/train/checkpoint.h); removed when the run ends normally
+//   model.tmlp       the final weights (after an interrupt: the weights so far)
+// Every file is written to a temporary name and renamed, so each holds the old or the new
+// content, never a mix; a run never starts in a folder holding another run's files unless told
+// to replace them (RunContext::force) or continue them (RunContext::resume). The settings keep
+// their flags' names, and the checks that relate two settings
 // (--init normal needs --init-sigma) name them as flags; a single value that does not parse
 // throws an error about the value alone, which the command line prefixes with its flag.
 #pragma once
@@ -36,16 +49,35 @@ struct RunSettings {
   std::string optimizer = "sgd";  // sgd, momentum, nesterov, adam
   float momentum = 0.9f;
   float beta1 = 0.9f, beta2 = 0.999f, epsilon = 1e-8f;
-  std::string schedule;   // cyclic, linear-decay, constant; empty: constant with --eta, else cyclic
-  std::string out;        // folder for model.tmlp and metrics.csv; empty: write nothing
-  bool progress = false;  // redraw a progress line on stderr (when it is a terminal)
+  std::string schedule;  // cyclic, linear-decay, constant; empty: constant with --eta, else cyclic
+  int early_stop = 0;    // > 0: stop after this many evaluations without a better val accuracy
+  std::string out;       // folder for model.tmlp, metrics.csv, run.json ...; empty: write nothing
+  long checkpoint_every = 0;  // > 0: write out/checkpoint every this many steps
+  bool progress = false;      // progress on stderr (apps/lab/progress.h)
+};
+
+// How one `tinymlp train` runs its settings, beyond the settings themselves (the search and the
+// report leave it as it is: no record of the data, a fresh folder).
+struct RunContext {
+  std::string data;     // the --data folder as given; recorded in run.json with its files' sums
+  std::string split;    // recorded with it
+  int threads = 0;      // the OpenMP threads the run uses (recorded; part of what it repeats)
+  bool force = false;   // replace the run in settings.out (ClearRunFolder)
+  bool resume = false;  // continue the run whose checkpoint and run.json are in settings.out
 };
 
 struct RunResult {
   std::vector<MetricsRow> metrics;
-  Evaluation validation, test;
-  double train_seconds = 0;  // the training loop, evaluations included
-  long steps = 0;
+  Evaluation validation, test;  // not evaluated after an interrupt
+  double train_seconds = 0;     // the training loop, evaluations included (all sessions)
+  long steps = 0;               // planned
+  long steps_done = 0;          // fewer after an early stop or an interrupt
+  long first_step = 0;          // where this session started (0, or a resumed step)
+  long best_step = -1;          // the metrics point of the best validation accuracy; -1: none
+  double best_val_accuracy = 0;
+  bool stopped_early = false;
+  int interrupted = 0;  // the signal (SIGINT, SIGTERM) that stopped the run, or 0
+  bool checkpoint_written = false;
 };
 
 // "50" -> {50}; "50,30,20" -> {50, 30, 20}; "0" -> {} (no hidden layer: the softmax classifier).
@@ -64,8 +96,12 @@ std::string InitName(const RunSettings& run);
 void ValidateRunSettings(const RunSettings& settings);
 
 // Validates the settings against the data (throws UsageError), trains, evaluates on validation
-// and (if data.test is not empty) test, and writes the outputs. metrics.csv is rewritten at each
-// metrics point, so an interrupted run keeps its curve.
-RunResult RunTraining(const RunSettings& settings, const Cifar10& data);
+// and (if data.test is not empty) test, and writes the outputs (see the top of this file).
+// Polls PendingInterrupt() (platform/interrupt.h) after every step: on a signal it saves a
+// checkpoint and the model so far (when it has a folder) and returns with `interrupted` set;
+// the caller says so and exits. With settings.early_stop it stops after that many metrics
+// points without a better validation accuracy.
+RunResult RunTraining(const RunSettings& settings, const Cifar10& data,
+                      const RunContext& context = RunContext());
 
 }  // namespace tinymlp

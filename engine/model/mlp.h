@@ -104,6 +104,12 @@ class Mlp {
   bool training() const { return training_; }
   // Weight of the old value in the running averages of batch norm (0.9 by default).
   void set_bn_alpha(T alpha) { bn_alpha_ = alpha; }
+  // The state a checkpoint saves besides the weights and running averages: whether the running
+  // averages hold a batch's statistics yet, and the dropout masks' stream.
+  bool bn_started() const { return bn_started_; }
+  void set_bn_started(bool started) { bn_started_ = started; }
+  uint64_t dropout_state() const { return dropout_state_; }
+  void set_dropout_state(uint64_t state) { dropout_state_ = state; }
   // Running mean and variance of batch-norm layer l (out(l) entries each; nullptr otherwise).
   T* running_mean(int l) const { return running_mean_[l]; }
   T* running_var(int l) const { return running_var_[l]; }

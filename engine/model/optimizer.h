@@ -46,6 +46,24 @@ class Optimizer {
   void Update(float* p, const float* g, float eta);
   long updates() const { return t_; }
 
+  // The state, for checkpoints: the moments (n floats each; null when the optimizer keeps none)
+  // and the update count with Adam's b1^t, b2^t. A restored optimizer continues bit for bit.
+  size_t size() const { return n_; }
+  float* moment1() { return m_; }
+  const float* moment1() const { return m_; }
+  float* moment2() { return v_; }
+  const float* moment2() const { return v_; }
+  struct Counters {
+    long updates = 0;
+    double beta1_power = 1, beta2_power = 1;
+  };
+  Counters counters() const { return {t_, beta1_t_, beta2_t_}; }
+  void set_counters(const Counters& c) {
+    t_ = c.updates;
+    beta1_t_ = c.beta1_power;
+    beta2_t_ = c.beta2_power;
+  }
+
  private:
   OptimizerConfig config_;
   size_t n_;

@@ -4,6 +4,7 @@
 
 #include "engine/base/parallel.h"
 #include "engine/ops/kernels.h"
+#include "platform/error.h"
 
 namespace tinymlp {
 namespace {
@@ -81,9 +82,83 @@ Evaluation Trainer::Evaluate(const Dataset& data) {
   return tinymlp::Evaluate(net_, norm_, data, config_.lambda, buffers_);
 }
 
+void Trainer::CaptureState(TrainerState* s) const {
+  s->step = step_;
+  s->cursor = cursor_;
+  s->shuffle_rng = rng_.state();
+  s->augment_rng = augment_rng_.state();
+  s->dropout_rng = net_.dropout_state();
+  s->bn_started = net_.bn_started();
+  s->optimizer = optimizer_.counters();
+  const MlpParams<float>& p = net_.params();
+  s->params.assign(p.flat, p.flat + p.flat_size);
+  const size_t n = optimizer_.size();
+  if (optimizer_.moment1() != nullptr) {
+    s->moment1.assign(optimizer_.moment1(), optimizer_.moment1() + n);
+  } else {
+    s->moment1.clear();
+  }
+  if (optimizer_.moment2() != nullptr) {
+    s->moment2.assign(optimizer_.moment2(), optimizer_.moment2() + n);
+  } else {
+    s->moment2.clear();
+  }
+  s->running.clear();
+  const MlpShape& shape = net_.shape();
+  for (int l = 0; l < shape.layers(); ++l) {
+    if (!shape.has_bn(l)) continue;
+    s->running.insert(s->running.end(), net_.running_mean(l), net_.running_mean(l) + shape.out(l));
+    s->running.insert(s->running.end(), net_.running_var(l), net_.running_var(l) + shape.out(l));
+  }
+  s->order.assign(order_, order_ + train_.count());
+}
+
+void Trainer::RestoreState(const TrainerState& s, const std::string& name) {
+  const MlpShape& shape = net_.shape();
+  size_t running = 0;
+  for (int l = 0; l < shape.layers(); ++l) running += shape.has_bn(l) ? 2 * shape.out(l) : 0;
+  const size_t n = optimizer_.size();
+  auto expect = [&](const char* what, size_t got, size_t want) {
+    if (got == want) return;
+    throw DataError(name + ": holds " + std::to_string(got) + " " + what + " where this run has " +
+                    std::to_string(want) + " (a checkpoint of another run?)");
+  };
+  expect("parameters", s.params.size(), net_.params().flat_size);
+  expect("first-moment values", s.moment1.size(), optimizer_.moment1() ? n : 0);
+  expect("second-moment values", s.moment2.size(), optimizer_.moment2() ? n : 0);
+  expect("running statistics", s.running.size(), running);
+  expect("positions in the training order", s.order.size(), train_.count());
+  if (s.step < 0 || s.step > config_.steps || s.cursor < 0 || s.cursor > train_.count()) {
+    throw DataError(name + ": step " + std::to_string(s.step) + " or cursor " +
+                    std::to_string(s.cursor) + " is outside this run (" +
+                    std::to_string(config_.steps) + " steps, " + std::to_string(train_.count()) +
+                    " training images)");
+  }
+  step_ = s.step;
+  cursor_ = static_cast<int>(s.cursor);
+  rng_ = Rng(s.shuffle_rng);
+  augment_rng_ = Rng(s.augment_rng);
+  net_.set_dropout_state(s.dropout_rng);
+  net_.set_bn_started(s.bn_started);
+  optimizer_.set_counters(s.optimizer);
+  std::copy(s.params.begin(), s.params.end(), net_.params().flat);
+  if (!s.moment1.empty()) std::copy(s.moment1.begin(), s.moment1.end(), optimizer_.moment1());
+  if (!s.moment2.empty()) std::copy(s.moment2.begin(), s.moment2.end(), optimizer_.moment2());
+  const float* r = s.running.data();
+  for (int l = 0; l < shape.layers(); ++l) {
+    if (!shape.has_bn(l)) continue;
+    std::copy(r, r + shape.out(l), net_.running_mean(l));
+    r += shape.out(l);
+    std::copy(r, r + shape.out(l), net_.running_var(l));
+    r += shape.out(l);
+  }
+  std::copy(s.order.begin(), s.order.end(), order_);
+}
+
 void Trainer::Run(const LearningRateSchedule& schedule, const Dataset& validation,
                   const MetricsFn& on_metrics, const ProgressFn& on_progress) {
   const long every = config_.eval_every;
+  stop_ = false;
   auto record = [&](long t) {
     MetricsRow row;
     row.step = t;
@@ -93,11 +168,15 @@ void Trainer::Run(const LearningRateSchedule& schedule, const Dataset& validatio
     row.validation = Evaluate(validation);
     if (on_metrics) on_metrics(row);
   };
-  for (long t = 0; t < config_.steps; ++t) {
-    if (every > 0 && t % every == 0) record(t);
+  for (long t = step_; t < config_.steps; ++t) {
+    if (every > 0 && t % every == 0) {
+      record(t);
+      if (stop_) return;
+    }
     const float eta = schedule.At(t);
     const double loss = Step(eta);
     if (on_progress) on_progress(t + 1, eta, loss);
+    if (stop_) return;
   }
   if (every > 0) record(config_.steps);
 }

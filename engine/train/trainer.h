@@ -12,6 +12,13 @@
 // dropout) and updates every parameter: plain SGD inside the backward GEMMs (Mlp::BackwardSgdStep)
 // for batches up to kGemmDescendMaxK, otherwise after backward like the other optimizers
 // (engine/model/optimizer.h, state in the arena). It allocates nothing.
+//
+// State: everything that decides the next steps, which a checkpoint saves (TrainerState,
+// engine/train/checkpoint.h): the weights and batch-norm running averages, the optimizer's
+// moments and counters, the shuffling, augmentation and dropout streams, the epoch's order and
+// the cursor in it, and the step. The weights' initial stream is spent at construction; its
+// seed is config.seed. Restoring the state into a trainer built from the same shape, config and
+// data continues the run bit for bit, as if it had never stopped.
 #pragma once
 
 #include <cstdint>
@@ -44,6 +51,20 @@ struct TrainConfig {
   float bn_alpha = 0.9f;  // running-average weight of the old value (batch norm)
 };
 
+// A trainer's state (see the top of this file), in plain vectors a checkpoint encodes.
+struct TrainerState {
+  long step = 0;
+  long cursor = 0;
+  uint64_t shuffle_rng = 0, augment_rng = 0, dropout_rng = 0;
+  bool bn_started = false;
+  Optimizer::Counters optimizer;
+  std::vector<float> params;   // MlpParams::flat, flat_size floats (padding included)
+  std::vector<float> moment1;  // the optimizer's first moment or velocity; empty for SGD
+  std::vector<float> moment2;  // Adam's second moment; empty otherwise
+  std::vector<float> running;  // per batch-norm layer: running mean then variance, out(l) each
+  std::vector<int32_t> order;  // the epoch's permutation of the training set
+};
+
 struct MetricsRow {
   long step = 0;
   double epoch = 0;
@@ -65,14 +86,25 @@ class Trainer {
   // One update on the next mini-batch (reshuffling at each epoch start) with rate eta.
   // Returns the batch's mean cross-entropy.
   double Step(float eta);
-  // Runs config.steps updates from the schedule; calls on_metrics at each evaluation point and
-  // on_progress after every update. validation may be empty.
+  // Runs the updates from steps_done() to config.steps from the schedule; calls on_metrics at
+  // each evaluation point and on_progress after every update. validation may be empty. Either
+  // callback may call Stop(): the run then ends there (no further step, no final evaluation).
   using MetricsFn = std::function<void(const MetricsRow&)>;
   using ProgressFn = std::function<void(long step, float eta, double batch_loss)>;
   void Run(const LearningRateSchedule& schedule, const Dataset& validation,
            const MetricsFn& on_metrics, const ProgressFn& on_progress);
 
+  void Stop() { stop_ = true; }
+  bool stopped() const { return stop_; }
+
   Evaluation Evaluate(const Dataset& data);
+
+  // Copies the state into `state`, reusing its vectors' capacity (so a second capture of the
+  // same trainer allocates nothing).
+  void CaptureState(TrainerState* state) const;
+  // Replaces the state with `state`, captured from a trainer of the same shape, config and
+  // training set size; throws DataError naming `name` when a size does not match.
+  void RestoreState(const TrainerState& state, const std::string& name);
 
   Mlp<float>& network() { return net_; }
   long steps_done() const { return step_; }
@@ -94,6 +126,7 @@ class Trainer {
   Rng augment_rng_;  // separate, so augmentation does not change the shuffling
   long step_ = 0;
   int cursor_ = 0;  // next position in order_
+  bool stop_ = false;
 };
 
 }  // namespace tinymlp

@@ -186,9 +186,10 @@ TEST(HardeningCli, DivergedTrainingStopsWithoutWritingAModel) {
   const std::string data = dir.File("data");
   testing::WriteRandomCifarDir((::mkdir(data.c_str(), 0755), data), 60);
   const std::string out = dir.File("run");
-  ExpectOneLineError(RunLimited("train --data " + Quote(data) + " --batch 20 --n-s 20 --cycles 1 " +
-                                "--eta-min 500 --eta-max 1000 --threads 1 --out " + Quote(out)),
-                     1, "training diverged");
+  ExpectOneLineError(
+      RunLimited("train --data " + Quote(data) + " --batch 20 --n-s 20 --cycles 1 " +
+                 "--eta-min 500 --eta-max 1000 --threads 1 --quiet --out " + Quote(out)),
+      1, "training diverged");
   struct stat st;
   EXPECT_NE(::stat((out + "/model.tmlp").c_str(), &st), 0) << "no model written";
 }

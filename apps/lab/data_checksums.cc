@@ -1,0 +1,69 @@
+#include "apps/lab/data_checksums.h"
+
+#include <cstdio>
+#include <map>
+#include <mutex>
+
+#include "engine/base/crc32.h"
+#include "platform/files.h"
+
+namespace tinymlp {
+namespace {
+
+DataFileSum SumFile(const std::string& dir, const std::string& name) {
+  static std::mutex mutex;
+  static std::map<std::string, DataFileSum>* sums = new std::map<std::string, DataFileSum>;
+  const std::string path = JoinPath(dir, name);
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    const auto found = sums->find(path);
+    if (found != sums->end()) return found->second;
+  }
+  const std::vector<uint8_t> bytes =
+      ReadFileBytes(path, uint64_t{kMaxImagesPerBatchFile} * kRecordBytes, "CIFAR-10 batch file");
+  DataFileSum sum{name, bytes.size(), Crc32(bytes.data(), bytes.size())};
+  std::lock_guard<std::mutex> lock(mutex);
+  (*sums)[path] = sum;
+  return sum;
+}
+
+}  // namespace
+
+std::vector<DataFileSum> ChecksumDataFiles(const std::string& dir_in, Split split) {
+  const std::string dir = ResolveCifarDir(dir_in);
+  std::vector<std::string> names;
+  const int files = split == Split::k10k ? 2 : 5;
+  for (int i = 1; i <= files; ++i) names.push_back("data_batch_" + std::to_string(i) + ".bin");
+  names.push_back("test_batch.bin");
+  std::vector<DataFileSum> sums;
+  for (const std::string& name : names) sums.push_back(SumFile(dir, name));
+  return sums;
+}
+
+std::string Crc32Text(uint32_t crc) {
+  char text[16];
+  std::snprintf(text, sizeof(text), "0x%08x", crc);
+  return text;
+}
+
+std::string CompareDataFiles(const std::vector<DataFileSum>& recorded,
+                             const std::vector<DataFileSum>& now) {
+  for (size_t i = 0; i < recorded.size() || i < now.size(); ++i) {
+    if (i >= now.size()) return "the run read " + recorded[i].name + ", which this one does not";
+    if (i >= recorded.size()) return now[i].name + " was not read by the run";
+    const DataFileSum& a = recorded[i];
+    const DataFileSum& b = now[i];
+    if (a.name != b.name) return b.name + " where the run read " + a.name;
+    if (a.bytes != b.bytes) {
+      return b.name + " has " + std::to_string(b.bytes) + " bytes where the run read " +
+             std::to_string(a.bytes);
+    }
+    if (a.crc32 != b.crc32) {
+      return b.name + " has CRC-32 " + Crc32Text(b.crc32) + " where the run read " +
+             Crc32Text(a.crc32);
+    }
+  }
+  return std::string();
+}
+
+}  // namespace tinymlp
