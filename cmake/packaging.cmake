@@ -31,8 +31,9 @@ if(TINYMLP_HELP2MAN)
     COMMENT "help2man: man pages from tinymlp --help"
     VERBATIM)
   add_custom_target(tinymlp_man_pages ALL DEPENDS ${man_dir}/tinymlp.1.gz)
+  # OPTIONAL: a build of chosen targets (not `all`) may not have made them.
   install(DIRECTORY ${man_dir}/ DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 COMPONENT tinymlp
-          FILES_MATCHING PATTERN "*.1.gz")
+          OPTIONAL FILES_MATCHING PATTERN "*.1.gz")
 else()
   message(WARNING "tinymlp: help2man not found (Debian package help2man; scripts/deps.sh "
                   "installs it): the tinymlp package will have no man pages")
