@@ -7,7 +7,8 @@ set -euo pipefail
 
 host_pkgs=(cmake ninja-build g++ make pkg-config xz-utils curl ca-certificates
   libhwy-dev libcli11-dev nlohmann-json3-dev libstb-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libopenblas-dev python3-numpy)
+  libopenblas-dev python3-numpy
+  help2man dpkg-dev) # the man pages (help2man) and the .deb packages' Depends (dpkg-shlibdeps)
 mpi_pkgs=(openmpi-bin libopenmpi-dev)
 arm_pkgs=(g++-aarch64-linux-gnu g++-arm-linux-gnueabihf qemu-user binutils-aarch64-linux-gnu
   binutils-arm-linux-gnueabihf

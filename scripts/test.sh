@@ -3,7 +3,10 @@
 # downloading it, builds and tests the release preset on the host, then cross-builds the rpi-aarch64
 # and rpi-armhf presets and runs their tests under qemu, with qemu's default CPU and again with a
 # Pi's (QEMU_CPU=cortex-a72 for aarch64, cortex-a7 for armhf), and last runs the cross-architecture
-# check (tests/apps/cross_arch_test.cc: a model trained here predicts alike on the ARM builds).
+# check (tests/apps/cross_arch_test.cc: a model trained here predicts alike on the ARM builds, also
+# the full aarch64 build on a Pi 4's CPU without AES, and prints nothing on stderr), then makes the
+# Debian packages of the release and inference-only Pi builds (scripts/package.sh) and checks them
+# (tests/packaging/check_deb.sh: control fields, contents, the unpacked binaries run, lintian).
 # On the host it also builds the release-mpi preset and runs its `mpirun` tests (ctest -L mpi), and
 # the release-inference preset (the inference-only build a Pi gets) with its own tests. Ends
 # with one summary line per suite ("release: 40 passed, 0 failed, 2 skipped") and a total; exits
@@ -54,9 +57,14 @@ suite() {
   passed=$((passed + p_total - p_fail - p_skip)) failed=$((failed + p_fail)) skipped=$((skipped + p_skip))
 }
 
+# The no-AES shim the rpi-aarch64 build makes (tests/packaging): with it, qemu's cortex-a72 is a Pi
+# 3/4's CPU, whose missing AES made Highway 1.0.3 warn (engine/ops/dispatch.cc).
+shim=$PWD/build/rpi-aarch64/tests/packaging/libno_aes_shim.so
+
 # cross_check: builds the inference-only binaries a Pi gets (presets rpi-*-inference, stripped
 # copies beside them), then runs the host's cross_arch_test on them under qemu (default CPU and the
-# Pi CPUs). It needs the data: without it the test skips itself.
+# Pi CPUs), and on the full rpi-aarch64 binary on a Pi 4's CPU without AES. It needs the data:
+# without it the test skips itself.
 cross_check() {
   local log=build/release/ctest-cross.log st=0 runners p sizes=""
   local a64=$PWD/build/rpi-aarch64-inference/tinymlp a32=$PWD/build/rpi-armhf-inference/tinymlp
@@ -72,6 +80,10 @@ cross_check() {
   sizes+=" armhf $(stat -c %s "$a32.stripped") bytes"
   runners="aarch64=qemu-aarch64 $a64;aarch64-cortex-a72=env QEMU_CPU=cortex-a72 qemu-aarch64 $a64"
   runners+=";armhf=qemu-arm $a32;armhf-cortex-a7=env QEMU_CPU=cortex-a7 qemu-arm $a32"
+  if [[ -f $shim && -x build/rpi-aarch64/tinymlp ]]; then
+    runners+=";aarch64-full-pi4-no-aes=env QEMU_CPU=cortex-a72 qemu-aarch64 -E LD_PRELOAD=$shim"
+    runners+=" $PWD/build/rpi-aarch64/tinymlp"
+  fi
   TINYMLP_CROSS_RUNNERS=$runners ctest --test-dir build/release -R '^CrossArch\.' -V 2>&1 |
     tee "$log" || st=$?
   if ((st != 0)); then
@@ -82,6 +94,28 @@ cross_check() {
     summary+=("cross-arch: skipped (no CIFAR-10 data); $sizes") && skipped=$((skipped + 1))
   else
     summary+=("cross-arch: passed; $sizes") && passed=$((passed + 1))
+  fi
+}
+
+# packages: the .deb files of the release build and, unless TINYMLP_SKIP_ARM=1, of the
+# inference-only Pi builds (scripts/package.sh; the presets are built by then, so this is mostly
+# cpack), checked by tests/packaging/check_deb.sh (lintian too, when installed).
+packages() {
+  local presets=(release) log=build/packages-check.log st=0 start=$SECONDS
+  [[ $skip_arm == 1 ]] || presets+=(rpi-aarch64-inference rpi-armhf-inference)
+  echo "test.sh: === packages ==="
+  rm -rf build/packages
+  if ! ./scripts/package.sh --no-deps "${presets[@]}"; then
+    summary+=("packages: FAILED to build (scripts/package.sh)") && failed=$((failed + 1)) && return
+  fi
+  local args=(--lintian)
+  [[ ! -f $shim ]] || args+=(--no-aes-shim "$shim")
+  tests/packaging/check_deb.sh "${args[@]}" build/packages 2>&1 | tee "$log" || st=$?
+  if ((st != 0)); then
+    summary+=("packages: FAILED (see $log)") && failed=$((failed + 1))
+  else
+    summary+=("packages: passed ($(cd build/packages && echo *.deb)), $((SECONDS - start)) s")
+    passed=$((passed + 1))
   fi
 }
 
@@ -102,6 +136,7 @@ else
   suite rpi-armhf cortex-a7 # Pi 2
   cross_check
 fi
+packages
 
 echo "test.sh: summary"
 printf '%s\n' "${summary[@]}"

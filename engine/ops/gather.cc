@@ -8,6 +8,7 @@
 #include "engine/ops/gather-inl.h"
 
 #if HWY_ONCE
+#include "engine/ops/dispatch.h"  // chooses the target before the first dispatch
 #include "engine/ops/gather.h"
 
 namespace tinymlp {

@@ -40,6 +40,7 @@ void GemmDescendTarget(Trans ta, Trans tb, float eta, float decay, ConstMat a, C
 HWY_AFTER_NAMESPACE();
 
 #if HWY_ONCE
+#include "engine/ops/dispatch.h"  // chooses the target before the first dispatch
 #include "engine/ops/gemm.h"
 
 namespace tinymlp {
