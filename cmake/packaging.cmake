@@ -105,7 +105,7 @@ string(CONCAT CPACK_DEBIAN_TINYMLP_DESCRIPTION
        "dropout and augmentation, with kernels written with Google Highway and\n"
        "chosen at run time for the CPU (AVX-512, AVX2, SSE4, NEON, SVE). predict\n"
        "classifies 32x32 PNG or JPEG images with a saved model.\n\n" ${what})
-# Depends from the binary's real shared libraries (dpkg-shlibdeps: libc6, libgcc-s1, libgomp1,
+# Depends from the binary's real shared libraries (dpkg-shlibdeps: libc6, libgcc-s1,
 # libhwy1, libstdc++6 with the versions their symbols files require). For a cross build it reads
 # the target architecture's multiarch packages (libhwy1:arm64 and so on), which scripts/deps.sh
 # --arm installs.
@@ -119,13 +119,13 @@ string(CONCAT CPACK_DEBIAN_DEV_DESCRIPTION
        "header, tinymlp/tinymlp.h (load a model, classify images, train), static\n"
        "libraries of the engine's layers, a CMake package (find_package(tinymlp),\n"
        "target tinymlp::engine) and a pkg-config file (tinymlp).\n\n"
-       "The kernels are written with Google Highway; the engine uses OpenMP.")
+       "The kernels are written with Google Highway; threads are std::thread.")
 if(TINYMLP_INFERENCE_ONLY)
   string(APPEND CPACK_DEBIAN_DEV_DESCRIPTION
          "\nThis is the inference-only build: Classifier::Train throws.")
 endif()
 # Static libraries: what a program linking them needs are Highway's headers and library (the
-# CMake package and the .pc file ask for them) and OpenMP, which comes with g++.
+# CMake package and the .pc file ask for them) and the threads library, which comes with libc.
 set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS "libhwy-dev")
 
 include(CPack)

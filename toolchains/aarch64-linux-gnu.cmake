@@ -1,5 +1,5 @@
 # Cross build for a Raspberry Pi 3/4/5 running a 64-bit OS (aarch64), with Debian's cross
-# compiler and the multiarch arm64 packages (libhwy-dev:arm64, libgomp1:arm64, libgtest-dev:arm64).
+# compiler and the multiarch arm64 packages (libhwy-dev:arm64, libgtest-dev:arm64).
 # No -march: NEON is the aarch64 baseline, and Highway adds SVE/SVE2 targets with its own pragmas,
 # picking one at run time (a global -march would fight those pragmas).
 set(CMAKE_SYSTEM_NAME Linux)

@@ -1,6 +1,5 @@
 # Cross build for a Raspberry Pi 2/3 running a 32-bit OS (armv7 hard-float, NEON), with Debian's
-# cross compiler and the multiarch armhf packages (libhwy-dev:armhf, libgomp1:armhf,
-# libgtest-dev:armhf).
+# cross compiler and the multiarch armhf packages (libhwy-dev:armhf, libgtest-dev:armhf)..
 # Highway 1.0.3 never detects NEON at run time on 32-bit ARM, so NEON must be the baseline:
 # -mfpu=neon-vfpv4 (a Pi 2's Cortex-A7 has NEON and VFPv4). -mfp16-format=ieee lets hwy/base.h
 # use __fp16; -Wno-psabi silences GCC's note about the ABI of vector arguments. No -march:

@@ -73,7 +73,7 @@ for deb in "${debs[@]}"; do
   arch=$(field "$deb" Architecture)
   [[ $arch == "$arch_deb" ]] || fail "$name: Architecture $arch"
   depends=$(field "$deb" Depends)
-  for lib in libc6 libgomp1 libhwy1 libstdc++6; do
+  for lib in libc6 libhwy1 libstdc++6; do
     [[ ", $depends" == *", $lib (>= "[0-9]* ]] || fail "$name: Depends lacks '$lib (>= ...)': $depends"
   done
 
