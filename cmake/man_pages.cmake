@@ -24,7 +24,7 @@ if(NOT rc EQUAL 0)
 endif()
 
 # `tinymlp --help` (CLI11): the description on the first line; after "Subcommands:", one line
-# per subcommand, "  name   description".
+# per subcommand, "  name   description", up to a blank line.
 string(REGEX MATCH "^[^\n]*" main_description "${help}")
 string(REGEX REPLACE "^tinymlp: " "" main_description "${main_description}")
 string(FIND "${help}" "\nSubcommands:\n" at)
@@ -32,6 +32,11 @@ if(at EQUAL -1)
   message(FATAL_ERROR "man_pages.cmake: no Subcommands: section in `tinymlp --help`")
 endif()
 string(SUBSTRING "${help}" ${at} -1 listing)
+# The section ends at the first blank line (an "Example:" footer may follow).
+string(FIND "${listing}" "\n\n" end)
+if(NOT end EQUAL -1)
+  string(SUBSTRING "${listing}" 0 ${end} listing)
+endif()
 string(REGEX MATCHALL "\n  [a-z][a-z-]* +[^\n]+" lines "${listing}")
 set(names "")
 foreach(line IN LISTS lines)

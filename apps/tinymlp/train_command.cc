@@ -221,7 +221,8 @@ void DeclareTrainFlags(CLI::App* cmd, TrainOptions& o) {
   RunSettings& r = o.config.run;
   cmd->add_option("--data", o.config.data,
                   "CIFAR-10 binary folder (holding data_batch_1.bin ...); required unless "
-                  "--config or --resume names it");
+                  "--config or --resume names it")
+      ->default_str("from --config/--resume");
   AddSplitFlag(cmd, o.config.split);
   AddNetworkFlags(cmd, r);
   cmd->add_option("--lambda", r.lambda, "L2 regularization strength")
@@ -287,9 +288,11 @@ void DeclareTrainFlags(CLI::App* cmd, TrainOptions& o) {
       ->check(CLI::Range(0L, 1000000000L))
       ->capture_default_str();
   cmd->add_option("--config", o.config_file,
-                  "Repeat the run recorded in this run.json (flags given here override it)");
+                  "Repeat the run recorded in this run.json (flags given here override it)")
+      ->default_str("none");
   cmd->add_option("--resume", o.resume,
-                  "Continue the interrupted run in this folder from its checkpoint");
+                  "Continue the interrupted run in this folder from its checkpoint")
+      ->default_str("none");
   cmd->add_flag("--quiet", o.quiet, "No progress on stderr");
   cmd->add_flag("--plots", o.plots, "Also draw cost/loss/accuracy/eta PNG charts into --out");
   AddJsonFlag(cmd, o.json);

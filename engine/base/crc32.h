@@ -1,4 +1,5 @@
-// CRC-32 (IEEE 802.3, the zlib/PNG polynomial), for detecting corrupt model files.
+// CRC-32 (IEEE 802.3, the zlib/PNG polynomial), for detecting corrupt model files and
+// checkpoints and for recording which data a run read.
 #pragma once
 
 #include <cstddef>
@@ -7,5 +8,8 @@
 namespace tinymlp {
 
 uint32_t Crc32(const uint8_t* data, size_t size);
+// The CRC-32 of the bytes before plus these, from `crc`, the CRC-32 of the bytes before (0 for
+// none): a file written or read piece by piece gets the CRC of its whole.
+uint32_t Crc32Update(uint32_t crc, const uint8_t* data, size_t size);
 
 }  // namespace tinymlp

@@ -117,9 +117,9 @@ TempDir* OutputCli::out_ = nullptr;
 
 TEST_F(OutputCli, TrainJson) {
   TempDir dir;
-  const json doc =
-      RunBoth("train --data " + Data() + " --n-s 3 --threads 1 --out " + Quote(dir.File("run")),
-              {"steps", "train_seconds", "val_accuracy", "test_accuracy"});
+  const json doc = RunBoth(
+      "train --data " + Data() + " --n-s 3 --threads 1 --force --out " + Quote(dir.File("run")),
+      {"steps", "train_seconds", "val_accuracy", "test_accuracy"});
   EXPECT_EQ(doc.value("steps", 0), 6);
   ExpectRounded(doc, "train");
 }

@@ -410,8 +410,8 @@ TEST_F(RunLifecycle, SigintStopsASearchThatARerunContinues) {
   }
   const RunOutput rerun = RunTinymlp(args);
   ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
-  EXPECT_NE(rerun.out.find(std::to_string(4 - kept) + " runs trained, " + std::to_string(kept) +
-                           " found"),
+  EXPECT_NE(rerun.out.find("runs_trained=" + std::to_string(4 - kept) +
+                           "\nruns_found=" + std::to_string(kept) + "\n"),
             std::string::npos)
       << rerun.out;
 }
