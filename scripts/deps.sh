@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Installs the Debian packages tinymlp builds with. Safe to run again: it only installs what is
 # missing. Needs root or sudo; without either it names what is missing and stops.
-# Usage: scripts/deps.sh [--arm] [--mpi]   (--arm adds the Raspberry Pi cross tools and qemu;
-#        --mpi adds Open MPI for the distributed search, preset release-mpi)
+# Usage: scripts/deps.sh [--arm] [--mpi] [--fuzz]   (--arm adds the Raspberry Pi cross tools and
+#        qemu; --mpi adds Open MPI for the distributed search, preset release-mpi; --fuzz adds
+#        clang 14 with its sanitizer runtimes, libFuzzer and OpenMP, for the preset sanitize)
 set -euo pipefail
 
 host_pkgs=(cmake ninja-build g++ make pkg-config xz-utils curl ca-certificates
   libhwy-dev libcli11-dev nlohmann-json3-dev libstb-dev libgtest-dev libgmock-dev libbenchmark-dev
   libopenblas-dev)
 mpi_pkgs=(openmpi-bin libopenmpi-dev)
+fuzz_pkgs=(clang-14 libclang-rt-14-dev libfuzzer-14-dev libomp-14-dev)
 arm_pkgs=(g++-aarch64-linux-gnu g++-arm-linux-gnueabihf qemu-user binutils-aarch64-linux-gnu
   binutils-arm-linux-gnueabihf
   libhwy-dev:arm64 libhwy-dev:armhf libgomp1:arm64 libgomp1:armhf
@@ -20,7 +22,8 @@ for flag in "$@"; do
   case $flag in
     --arm) arm=1 && want+=("${arm_pkgs[@]}") ;;
     --mpi) want+=("${mpi_pkgs[@]}") ;;
-    *) echo "deps.sh: unknown flag $flag (usage: scripts/deps.sh [--arm] [--mpi])" >&2 && exit 2 ;;
+    --fuzz) want+=("${fuzz_pkgs[@]}") ;;
+    *) echo "deps.sh: unknown flag $flag (usage: scripts/deps.sh [--arm] [--mpi] [--fuzz])" >&2 && exit 2 ;;
   esac
 done
 

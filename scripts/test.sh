@@ -4,8 +4,10 @@
 # and rpi-armhf presets and runs their tests under qemu, with qemu's default CPU and again with a
 # Pi's (QEMU_CPU=cortex-a72 for aarch64, cortex-a7 for armhf), and last runs the cross-architecture
 # check (tests/apps/cross_arch_test.cc: a model trained here predicts alike on the ARM builds).
-# On the host it also builds the release-mpi preset and runs its `mpirun` tests (ctest -L mpi), and
-# the release-inference preset (the inference-only build a Pi gets) with its own tests. Ends
+# On the host it also builds the release-mpi preset and runs its `mpirun` tests (ctest -L mpi),
+# the release-inference preset (the inference-only build a Pi gets) with its own tests, and the
+# sanitize preset (clang 14, ASan + UBSan, any report fails the test): the unit suite again, and
+# each fuzz target of tests/fuzz over its committed corpus plus 20,000 new inputs (label fuzz). Ends
 # with one summary line per suite ("release: 40 passed, 0 failed, 2 skipped") and a total; exits
 # non-zero if any step failed.
 # Usage: scripts/test.sh
@@ -15,7 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 skip_arm=${TINYMLP_SKIP_ARM:-0}
-if [[ $skip_arm == 1 ]]; then ./scripts/deps.sh --mpi; else ./scripts/deps.sh --arm --mpi; fi
+if [[ $skip_arm == 1 ]]; then ./scripts/deps.sh --mpi --fuzz; else ./scripts/deps.sh --arm --mpi --fuzz; fi
 
 rc=0
 data=$(./scripts/find_data.sh --no-download) || rc=$?
@@ -91,6 +93,9 @@ suite release
 suite release-mpi
 # The inference-only build (what the Pi packages hold), with the tests that only it compiles.
 suite release-inference
+# Memory errors and undefined behaviour: the suite under ASan + UBSan (float-cast-overflow too),
+# and the fuzz targets from their corpora (scripts/fuzz.sh fuzzes them for longer).
+suite sanitize
 if [[ $skip_arm == 1 ]]; then
   echo "test.sh: TINYMLP_SKIP_ARM=1: skipped the rpi-aarch64 and rpi-armhf suites"
   summary+=("rpi-aarch64: skipped (TINYMLP_SKIP_ARM=1)" "rpi-armhf: skipped (TINYMLP_SKIP_ARM=1)"

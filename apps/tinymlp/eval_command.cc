@@ -23,7 +23,8 @@ struct EvalOptions {
 void RunEval(const EvalOptions& o) {
   SetThreadCount(o.threads);
   const Model model = LoadModel(o.model);
-  const Dataset test = ReadBatchFile(JoinPath(ResolveCifarDir(o.data), "test_batch.bin"));
+  const Dataset test =
+      ReadBatchFile(JoinPath(ResolveCifarDir(o.data, "test_batch.bin"), "test_batch.bin"));
   if (model.shape.input != kImageDim || model.shape.classes != kClasses) {
     throw DataError(o.model + ": model is " + std::to_string(model.shape.input) + " -> " +
                     std::to_string(model.shape.classes) +
