@@ -7,7 +7,8 @@
 # On the host it also builds the release-mpi preset and runs its `mpirun` tests (ctest -L mpi),
 # the release-inference preset (the inference-only build a Pi gets) with its own tests, and the
 # sanitize preset (clang 14, ASan + UBSan, any report fails the test): the unit suite again, and
-# each fuzz target of tests/fuzz over its committed corpus plus 20,000 new inputs (label fuzz). Ends
+# each fuzz target of tests/fuzz over its committed corpus plus 50,000 new inputs (label fuzz);
+# the tests on the real data and the install tests are left out there (CMakePresets.json). Ends
 # with one summary line per suite ("release: 40 passed, 0 failed, 2 skipped") and a total; exits
 # non-zero if any step failed.
 # Usage: scripts/test.sh

@@ -23,13 +23,28 @@ using testing::ReadBytes;
 using testing::RunOutput;
 using testing::TempDir;
 
+// A run's time limit: 60 s, or 300 s in a sanitizer build (preset sanitize), whose binary runs
+// several times slower (drawing the 3072-5000-10 model's weights takes over a minute there).
+#if defined(__SANITIZE_ADDRESS__)
+constexpr int kLimitSeconds = 300;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr int kLimitSeconds = 300;
+#else
+constexpr int kLimitSeconds = 60;
+#endif
+#else
+constexpr int kLimitSeconds = 60;
+#endif
+
 // Runs tinymlp ARGS with stdout sent to `stdout_to` (a file of its own when empty), killed
-// after 60 s (exit code 124 then).
+// after kLimitSeconds (exit code 124 then).
 RunOutput RunLimited(const std::string& args, const std::string& stdout_to = "") {
   TempDir io;
   const std::string out = stdout_to.empty() ? io.File("out") : stdout_to;
-  const std::string command = "timeout -k 5 60 " + testing::TinymlpCommand(args) + " >'" + out +
-                              "' 2>'" + io.File("err") + "'";
+  const std::string command = "timeout -k 5 " + std::to_string(kLimitSeconds) + " " +
+                              testing::TinymlpCommand(args) + " >'" + out + "' 2>'" +
+                              io.File("err") + "'";
   const int status = std::system(command.c_str());
   RunOutput r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
@@ -282,6 +297,7 @@ TEST(HardeningCli, SearchRefusesLambdasBeyondAFloatUpFront) {
 // Search.TwoLedgersOnOneFileKeepEveryRow.
 TEST(HardeningCli, ConcurrentSearchesOnOneResultsFileLoseNoRows) {
   TempDir dir;
+  ASSERT_EQ(::mkdir(dir.File("data").c_str(), 0755), 0);
   testing::WriteRandomCifarDir(dir.File("data"), 30);
   const std::string results = dir.File("results.csv");
   const std::string common = "search --data " + Quote(dir.File("data")) +
@@ -292,12 +308,16 @@ TEST(HardeningCli, ConcurrentSearchesOnOneResultsFileLoseNoRows) {
       testing::TinymlpCommand(common + " --lambda-log-min -6 --lambda-log-max -4");
   const std::string b =
       testing::TinymlpCommand(common + " --lambda-log-min -3 --lambda-log-max -1");
-  const std::string script = a + " >/dev/null 2>&1 &\n" + b + " >/dev/null 2>&1 &\nwait\n";
+  const std::string script = a + " >/dev/null 2>" + Quote(dir.File("a.err")) + " &\n" + b +
+                             " >/dev/null 2>" + Quote(dir.File("b.err")) + " &\nwait\n";
   testing::WriteBytes(dir.File("both.sh"), std::vector<uint8_t>(script.begin(), script.end()));
   ASSERT_EQ(std::system(("timeout -k 5 120 sh " + Quote(dir.File("both.sh"))).c_str()), 0);
   const std::vector<uint8_t> bytes = ReadBytes(results);
   const std::string text(bytes.begin(), bytes.end());
-  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 13) << text;  // header + 12 rows
+  const std::vector<uint8_t> a_err = ReadBytes(dir.File("a.err")),
+                             b_err = ReadBytes(dir.File("b.err"));
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 13)  // header + 12 rows
+      << text << std::string(a_err.begin(), a_err.end()) << std::string(b_err.begin(), b_err.end());
 }
 
 // Issue 13: JSON holds UTF-8 only; a file name that is not is refused before any work, with a

@@ -277,9 +277,6 @@ TEST(RunCharts, OneChartPerQuantityWithTrainingAndValidation) {
   EXPECT_DOUBLE_EQ(specs[3].series[0].x[2], 200);
 }
 
-}  // namespace
-}  // namespace tinymlp
-
 // Issue 13: values beyond what the row's types hold are refused before they are cast (a double
 // outside long's or float's range is undefined behaviour to convert; UBSan's float-cast-overflow
 // in the sanitize preset fails this test if the cast comes first).
@@ -326,3 +323,6 @@ TEST(LambdaValues, RejectsNonFiniteBounds) {
     }
   }
 }
+
+}  // namespace
+}  // namespace tinymlp
