@@ -28,15 +28,16 @@ logs=$build/fuzz-logs
 found_dir=$build/fuzz-findings/$(date +%Y%m%d-%H%M%S)
 mkdir -p "$logs"
 
-# Extra flags per target: the longest input worth trying (a three-record batch is 9219 bytes),
-# and the command line's dictionary of subcommands and flags.
+# Extra flags per target, as tests/fuzz/CMakeLists.txt gives them: the longest input worth
+# trying (a three-record batch is 9219 bytes), and the target's dictionary when it has one.
 flags_of() {
   case $1 in
-    cifar10_batch) echo "-max_len=10000" ;;
-    image_input) echo "-max_len=10000" ;;
-    cli) echo "-max_len=512 -dict=tests/fuzz/cli.dict" ;;
-    *) echo "-max_len=4096" ;;
+    cifar10_batch | image_input) echo -n "-max_len=10000" ;;
+    cli) echo -n "-max_len=512" ;;
+    *) echo -n "-max_len=4096" ;;
   esac
+  [[ ! -f tests/fuzz/$1.dict ]] || echo -n " -dict=tests/fuzz/$1.dict"
+  echo
 }
 
 # fuzz_one TARGET: runs it until SECONDS have passed, restarting after each finding.
