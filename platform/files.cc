@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -133,7 +134,7 @@ std::vector<uint8_t> ReadFileBytes(const std::string& path, uint64_t max_bytes, 
   return bytes;
 }
 
-void WriteFileAtomic(const std::string& path, const void* bytes, size_t size) {
+AtomicFileWriter::AtomicFileWriter(const std::string& path) : path_(path) {
   // rename() would replace a symlink, FIFO or device node with a regular file (and a folder
   // cannot be replaced at all): refuse anything but a regular file or nothing.
   struct stat existing;
@@ -142,27 +143,53 @@ void WriteFileAtomic(const std::string& path, const void* bytes, size_t size) {
                     ", not a regular file; refusing to replace it");
   }
   // Errors name `path`: the temporary is an implementation detail the user never asked for.
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  ::unlink(tmp.c_str());  // a leftover of an earlier process with the same id
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) {
+  tmp_ = path + ".tmp." + std::to_string(::getpid());
+  ::unlink(tmp_.c_str());  // a leftover of an earlier process with the same id
+  fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd_ < 0) {
     throw DataError(errno == ENOENT ? ShortPath(path) + ": cannot write (its folder does not exist)"
                                     : Describe(path, "cannot write"));
   }
+}
+
+AtomicFileWriter::~AtomicFileWriter() {
+  if (fd_ >= 0) {  // not committed
+    ::close(fd_);
+    ::unlink(tmp_.c_str());
+  }
+}
+
+void AtomicFileWriter::Fail() {
+  const std::string message = Describe(path_, "write failed");
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+  ::unlink(tmp_.c_str());
+  throw DataError(message);
+}
+
+void AtomicFileWriter::Write(const void* bytes, size_t size) {
+  if (fd_ < 0) throw DataError(ShortPath(path_) + ": write after the file was closed");
   const auto* p = static_cast<const uint8_t*>(bytes);
   size_t done = 0;
-  bool ok = true;
-  while (ok && done < size) {
-    const ssize_t put = ::write(fd, p + done, size - done);
+  while (done < size) {
+    const ssize_t put = ::write(fd_, p + done, size - done);
     if (put < 0 && errno == EINTR) continue;
-    ok = put > 0;
-    if (ok) done += static_cast<size_t>(put);
+    if (put <= 0) {
+      if (put == 0) errno = EIO;
+      Fail();
+    }
+    done += static_cast<size_t>(put);
   }
-  ok = ok && ::fsync(fd) == 0;
-  ok = (::close(fd) == 0) && ok;
-  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
-    const std::string message = Describe(path, "write failed");
-    ::unlink(tmp.c_str());
+}
+
+void AtomicFileWriter::Commit() {
+  if (fd_ < 0) throw DataError(ShortPath(path_) + ": write after the file was closed");
+  if (::fsync(fd_) != 0) Fail();
+  const int fd = fd_;
+  fd_ = -1;
+  if (::close(fd) != 0 || ::rename(tmp_.c_str(), path_.c_str()) != 0) {
+    const std::string message = Describe(path_, "write failed");
+    ::unlink(tmp_.c_str());
     throw DataError(message);
   }
   SyncDirectory(DirectoryOf(path));
@@ -182,6 +209,29 @@ std::string DirectoryOf(const std::string& path) {
   if (slash == std::string::npos) return ".";
   return slash == 0 ? "/" : path.substr(0, slash);
 }
+
+void WriteFileAtomic(const std::string& path, const void* bytes, size_t size) {
+  AtomicFileWriter file(path);
+  file.Write(bytes, size);
+  file.Commit();
+}
+
+FileLock::FileLock(const std::string& path) {
+  struct stat existing;
+  if (::lstat(path.c_str(), &existing) == 0 && !S_ISREG(existing.st_mode)) {
+    throw DataError(ShortPath(path) + ": is " + KindOf(existing) + ", not a regular file (a lock)");
+  }
+  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW, 0644);
+  if (fd_ < 0) throw DataError(Describe(path, "cannot open the lock file"));
+  while (::flock(fd_, LOCK_EX) != 0) {
+    if (errno == EINTR) continue;
+    const std::string message = Describe(path, "cannot lock");
+    ::close(fd_);
+    throw DataError(message);
+  }
+}
+
+FileLock::~FileLock() { ::close(fd_); }  // closing the last descriptor releases the lock
 
 bool StderrIsTerminal() { return ::isatty(STDERR_FILENO) == 1; }
 

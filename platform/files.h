@@ -55,6 +55,26 @@ class FileReader {
 // leaves at most the temporary. A `path` that exists and is not a regular file (a symlink, FIFO,
 // device or folder) is refused, not replaced.
 void WriteFileAtomic(const std::string& path, const void* bytes, size_t size);
+
+// WriteFileAtomic in pieces, for a file too large to build in memory first (a model's weights
+// are written straight from the network): the constructor checks `path` as above and creates
+// the temporary, Write appends, Commit flushes to disk and renames. Every failure throws the
+// DataError WriteFileAtomic would; destroying the writer before Commit removes the temporary,
+// so `path` is either untouched or whole.
+class AtomicFileWriter {
+ public:
+  explicit AtomicFileWriter(const std::string& path);
+  ~AtomicFileWriter();
+  AtomicFileWriter(const AtomicFileWriter&) = delete;
+  AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
+  void Write(const void* bytes, size_t size);
+  void Commit();
+
+ private:
+  [[noreturn]] void Fail();  // removes the temporary and throws, naming path_ and errno
+  std::string path_, tmp_;
+  int fd_ = -1;
+};
 inline void WriteFileAtomic(const std::string& path, const std::string& text) {
   WriteFileAtomic(path, text.data(), text.size());
 }
@@ -64,6 +84,22 @@ inline void WriteFileAtomic(const std::string& path, const std::string& text) {
 void SyncDirectory(const std::string& dir);
 // The folder part of `path` ("." when it has none).
 std::string DirectoryOf(const std::string& path);
+
+// An exclusive advisory lock (flock) on the file `path`, created if missing and left in place
+// (deleting it would let two processes lock two different files of one name), held from the
+// constructor until the destructor. Waits for the holder, so hold it briefly. It serializes the
+// writers of a file that WriteFileAtomic replaces: such a file cannot carry the lock itself,
+// since every write puts a new inode under its name. Throws DataError naming `path`.
+class FileLock {
+ public:
+  explicit FileLock(const std::string& path);
+  ~FileLock();
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
 
 bool StderrIsTerminal();
 

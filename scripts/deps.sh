@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages tinymlp builds with. Safe to run again: it only installs what is
 # missing. Needs root or sudo; without either it names what is missing and stops.
-# Usage: scripts/deps.sh [--arm] [--mpi]   (--arm adds the Raspberry Pi cross tools and qemu;
-#        --mpi adds Open MPI for the distributed search, preset release-mpi)
+# Usage: scripts/deps.sh [--arm] [--mpi] [--fuzz]   (--arm adds the Raspberry Pi cross tools and
+#        qemu; --mpi adds Open MPI for the distributed search, preset release-mpi; --fuzz adds
+#        clang 14 with its sanitizer runtimes, libFuzzer and OpenMP, for the preset sanitize)
 set -euo pipefail
 
 host_pkgs=(cmake ninja-build g++ make pkg-config xz-utils curl ca-certificates
@@ -10,6 +11,7 @@ host_pkgs=(cmake ninja-build g++ make pkg-config xz-utils curl ca-certificates
   libopenblas-dev python3-numpy
   help2man dpkg-dev) # the man pages (help2man) and the .deb packages' Depends (dpkg-shlibdeps)
 mpi_pkgs=(openmpi-bin libopenmpi-dev)
+fuzz_pkgs=(clang-14 libclang-rt-14-dev libfuzzer-14-dev libomp-14-dev)
 arm_pkgs=(g++-aarch64-linux-gnu g++-arm-linux-gnueabihf qemu-user binutils-aarch64-linux-gnu
   binutils-arm-linux-gnueabihf
   libhwy-dev:arm64 libhwy-dev:armhf
@@ -21,7 +23,8 @@ for flag in "$@"; do
   case $flag in
     --arm) arm=1 && want+=("${arm_pkgs[@]}") ;;
     --mpi) want+=("${mpi_pkgs[@]}") ;;
-    *) echo "deps.sh: unknown flag $flag (usage: scripts/deps.sh [--arm] [--mpi])" >&2 && exit 2 ;;
+    --fuzz) want+=("${fuzz_pkgs[@]}") ;;
+    *) echo "deps.sh: unknown flag $flag (usage: scripts/deps.sh [--arm] [--mpi] [--fuzz])" >&2 && exit 2 ;;
   esac
 done
 

@@ -7,8 +7,11 @@
 # the full aarch64 build on a Pi 4's CPU without AES, and prints nothing on stderr), then makes the
 # Debian packages of the release and inference-only Pi builds (scripts/package.sh) and checks them
 # (tests/packaging/check_deb.sh: control fields, contents, the unpacked binaries run, lintian).
-# On the host it also builds the release-mpi preset and runs its `mpirun` tests (ctest -L mpi), and
-# the release-inference preset (the inference-only build a Pi gets) with its own tests. Ends
+# On the host it also builds the release-mpi preset and runs its `mpirun` tests (ctest -L mpi),
+# the release-inference preset (the inference-only build a Pi gets) with its own tests, and the
+# sanitize preset (clang 14, ASan + UBSan, any report fails the test): the unit suite again, and
+# each fuzz target of tests/fuzz over its committed corpus plus 50,000 new inputs (label fuzz);
+# the tests on the real data and the install tests are left out there (CMakePresets.json). Ends
 # with one summary line per suite ("release: 40 passed, 0 failed, 2 skipped") and a total; exits
 # non-zero if any step failed.
 # Usage: scripts/test.sh
@@ -18,7 +21,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 skip_arm=${TINYMLP_SKIP_ARM:-0}
-if [[ $skip_arm == 1 ]]; then ./scripts/deps.sh --mpi; else ./scripts/deps.sh --arm --mpi; fi
+if [[ $skip_arm == 1 ]]; then ./scripts/deps.sh --mpi --fuzz; else ./scripts/deps.sh --arm --mpi --fuzz; fi
 
 rc=0
 data=$(./scripts/find_data.sh --no-download) || rc=$?
@@ -125,6 +128,9 @@ suite release
 suite release-mpi
 # The inference-only build (what the Pi packages hold), with the tests that only it compiles.
 suite release-inference
+# Memory errors and undefined behaviour: the suite under ASan + UBSan (float-cast-overflow too),
+# and the fuzz targets from their corpora (scripts/fuzz.sh fuzzes them for longer).
+suite sanitize
 if [[ $skip_arm == 1 ]]; then
   echo "test.sh: TINYMLP_SKIP_ARM=1: skipped the rpi-aarch64 and rpi-armhf suites"
   summary+=("rpi-aarch64: skipped (TINYMLP_SKIP_ARM=1)" "rpi-armhf: skipped (TINYMLP_SKIP_ARM=1)"

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 #include <sstream>
 
 #include "platform/error.h"
@@ -43,6 +44,11 @@ std::string MetricsCsvLine(const MetricsRow& r) {
   return line;
 }
 
+namespace {
+// 2^63 or 2^31: the first whole number a long cannot hold, exact as a double.
+const double kLongLimit = -static_cast<double>(std::numeric_limits<long>::min());
+}  // namespace
+
 std::vector<MetricsRow> ParseMetricsCsv(const std::string& text, const std::string& name) {
   std::istringstream in(text);
   std::string line;
@@ -63,12 +69,19 @@ std::vector<MetricsRow> ParseMetricsCsv(const std::string& text, const std::stri
       throw DataError(name + ": line " + std::to_string(number) +
                       " is not 9 comma-separated numbers: '" + line.substr(0, 80) + "'");
     }
-    MetricsRow r;
-    r.step = static_cast<long>(v[0]);
-    if (v[0] < 0 || r.step != v[0] || (!rows.empty() && r.step <= rows.back().step)) {
+    // Bounds before the casts: a double beyond long's range (2^31 on 32-bit ARM) or float's
+    // is undefined behaviour when converted, not a wrapped value to compare.
+    const bool whole = v[0] >= 0 && v[0] < kLongLimit && std::floor(v[0]) == v[0];
+    if (!whole || (!rows.empty() && v[0] <= rows.back().step)) {
       throw DataError(name + ": line " + std::to_string(number) + ": step " + f[0] +
                       " is not a whole number above the previous line's");
     }
+    if (!(std::fabs(v[2]) <= std::numeric_limits<float>::max())) {
+      throw DataError(name + ": line " + std::to_string(number) + ": eta " + f[2] +
+                      " is beyond the range of a float");
+    }
+    MetricsRow r;
+    r.step = static_cast<long>(v[0]);
     r.epoch = v[1];
     r.eta = static_cast<float>(v[2]);
     r.train = {v[3], v[4], v[5]};

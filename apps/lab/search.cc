@@ -8,6 +8,7 @@
 #include <set>
 #include <utility>
 
+#include "apps/lab/format.h"
 #include "apps/lab/job_pool.h"
 #include "platform/error.h"
 #include "platform/files.h"
@@ -45,6 +46,18 @@ std::vector<SearchRow> PlanSearch(const SearchSettings& s) {
     r.batch_norm = s.run.batch_norm;
     r.init = InitName(s.run);
     r.init_sigma = r.init == "normal" ? s.run.init_sigma : 0;
+    if (!std::isfinite(r.lambda)) {  // 10^38.6 and beyond overflow a float
+      throw UsageError("--lambda-log-max " + FormatNumber("%g", s.log_max) + ": lambda = 10^" +
+                       FormatNumber("%g", lg) + " is beyond the largest float (about 3.4e38)");
+    }
+    // Every row must be one a rerun can read back: refused now, not after it trained.
+    try {
+      ParseSearchResults(SearchResultsHeader() + r.CsvLine(), s.results);
+    } catch (const Error& e) {
+      throw UsageError(std::string("these settings would record a row the results file cannot "
+                                   "hold: ") +
+                       e.what());
+    }
     if (seen.insert(r.SettingKey()).second) plan.push_back(r);
   }
   std::sort(plan.begin(), plan.end(),
@@ -76,11 +89,32 @@ SearchRow TrainSetting(const SearchSettings& s, const SearchRow& planned, const 
   return row;
 }
 
+namespace {
+
+// Serializes the processes that write one results file (two `search` runs started on the same
+// --results, say): each reads the file and writes it back whole under this lock, so none
+// overwrites the rows another recorded since it last read. The lock is a file beside the results
+// (RESULTS.lock), left in place, because the results file itself is replaced on every write.
+std::string LockPath(const std::string& results) { return results + ".lock"; }
+
+std::string ResultsText(const std::vector<SearchRow>& rows) {
+  std::string text = SearchResultsHeader();
+  for (const SearchRow& r : rows) text += r.CsvLine();
+  return text;
+}
+
+}  // namespace
+
 SearchLedger::SearchLedger(const SearchSettings& s, std::vector<SearchRow> plan)
     : results_(s.results), plan_(std::move(plan)) {
-  const std::vector<SearchRow> existing = ReadSearchResults(results_);
-  file_text_ = SearchResultsHeader();
-  for (const SearchRow& r : existing) file_text_ += r.CsvLine();
+  const size_t slash = results_.find_last_of('/');
+  if (slash != std::string::npos && slash > 0) MakeDirectories(results_.substr(0, slash));
+  std::vector<SearchRow> existing;
+  {
+    const FileLock lock(LockPath(results_));
+    existing = ReadSearchResults(results_);
+    if (existing.empty()) WriteFileAtomic(results_, ResultsText(existing));
+  }
   for (size_t i = 0; i < plan_.size(); ++i) {
     auto done = std::find_if(existing.begin(), existing.end(), [&](const SearchRow& e) {
       return e.SettingKey() == plan_[i].SettingKey();
@@ -96,14 +130,22 @@ SearchLedger::SearchLedger(const SearchSettings& s, std::vector<SearchRow> plan)
     std::fprintf(stderr, "search: %d of %zu settings already in %s, skipping them\n", out_.skipped,
                  plan_.size(), results_.c_str());
   }
-  const size_t slash = results_.find_last_of('/');
-  if (slash != std::string::npos && slash > 0) MakeDirectories(results_.substr(0, slash));
-  if (existing.empty()) WriteFileAtomic(results_, file_text_);
 }
 
 void SearchLedger::Record(const SearchRow& row, const std::string& where) {
-  file_text_ += row.CsvLine();
-  WriteFileAtomic(results_, file_text_);
+  {
+    const FileLock lock(LockPath(results_));
+    // Read again under the lock: another search may have recorded rows since. A setting it has
+    // recorded too keeps its first row (the same settings and seed give the same numbers).
+    std::vector<SearchRow> rows = ReadSearchResults(results_);
+    const bool recorded = std::any_of(rows.begin(), rows.end(), [&](const SearchRow& r) {
+      return r.SettingKey() == row.SettingKey();
+    });
+    if (!recorded) {
+      rows.push_back(row);
+      WriteFileAtomic(results_, ResultsText(rows));
+    }
+  }
   out_.rows.push_back(row);
   ++out_.ran;
   std::fprintf(stderr,

@@ -50,8 +50,9 @@ SearchRow TrainSetting(const SearchSettings& settings, const SearchRow& planned,
                        const Cifar10& data);
 
 // The results file's side of a search: which planned settings are still to run, and recording
-// each finished one (appended, the file rewritten atomically, a progress line on stderr). Not
-// thread-safe: callers serialize Record.
+// each finished one (appended, the file rewritten atomically, a progress line on stderr). Other
+// processes may write the same file at the same time: each read-and-rewrite holds a lock on
+// RESULTS.lock, so no row is lost. Not thread-safe within a process: callers serialize Record.
 class SearchLedger {
  public:
   // Reads the results file, creating it (and its folder) with just the header when missing.
@@ -63,7 +64,7 @@ class SearchLedger {
   SearchOutcome Outcome() const;  // every planned row found or recorded, in λ order
 
  private:
-  std::string results_, file_text_;
+  std::string results_;
   std::vector<SearchRow> plan_;
   std::vector<size_t> todo_;
   SearchOutcome out_;

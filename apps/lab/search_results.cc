@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <sstream>
 
 #include "apps/lab/format.h"
@@ -17,6 +18,8 @@ namespace {
 
 constexpr int kColumnsV1 = 15;  // 10 setting columns, 5 outcome columns
 constexpr int kColumns = 18;    // 13 setting columns, 5 outcome columns
+// best_step is a long: at most 1e12, and 2^31 - 1 where a long has 32 bits (ARM).
+const double kMaxBestStep = std::min(1e12, static_cast<double>(std::numeric_limits<long>::max()));
 
 bool ParseWhole(const std::string& field, double lo, double hi, double* v) {
   return ParseDouble(field, v) && *v >= lo && *v <= hi && std::floor(*v) == *v;
@@ -97,14 +100,21 @@ std::vector<SearchRow> ParseSearchResults(const std::string& text, const std::st
         throw bad("field " + std::to_string(column) + " not a number");
       }
     }
+    // A float holds them (a double beyond float's range is undefined behaviour to convert).
+    for (int i : {0, 7, 8}) {
+      if (!(std::fabs(v[i]) <= std::numeric_limits<float>::max())) {
+        throw bad("field " + std::to_string(i + 1) + " beyond the range of a float");
+      }
+    }
     r.lambda = static_cast<float>(v[0]);
     r.hidden = f[2];
     std::replace(r.hidden.begin(), r.hidden.end(), ';', ',');
     r.split = f[3];
     if (r.lambda < 0 || r.hidden.empty() || r.split.empty()) throw bad("invalid setting");
     if (!ParseWhole(f[4], 1, 1e6, &v[4]) || !ParseWhole(f[5], 1, 1e9, &v[5]) ||
-        !ParseWhole(f[6], 1, 1e7, &v[6]) || !ParseWhole(f[11], 0, 1e12, &v[11]) || f[9].empty() ||
-        f[9].find_first_not_of("0123456789") != std::string::npos || f[9].size() > 20) {
+        !ParseWhole(f[6], 1, 1e7, &v[6]) || !ParseWhole(f[11], 0, kMaxBestStep, &v[11]) ||
+        f[9].empty() || f[9].find_first_not_of("0123456789") != std::string::npos ||
+        f[9].size() > 20) {
       throw bad("cycles, n_s, batch, seed or best_step not a whole number in range");
     }
     r.cycles = static_cast<int>(v[4]);
@@ -151,6 +161,10 @@ std::vector<double> LambdaLogValues(double log_min, double log_max, int count, b
                                     unsigned long long seed) {
   if (count < 1) {
     throw UsageError("--count " + std::to_string(count) + ": need at least one setting");
+  }
+  if (!std::isfinite(log_min) || !std::isfinite(log_max)) {
+    throw UsageError("--lambda-log-min " + FormatNumber("%g", log_min) + ", --lambda-log-max " +
+                     FormatNumber("%g", log_max) + ": both must be finite numbers");
   }
   if (!(log_min <= log_max)) {
     throw UsageError("--lambda-log-min " + FormatNumber("%g", log_min) +

@@ -35,7 +35,8 @@ std::vector<std::string> ClassNames() {
 void RunEval(const EvalOptions& o) {
   SetThreadCount(o.threads);
   const Model model = LoadModel(o.model);
-  const Dataset test = ReadBatchFile(JoinPath(ResolveCifarDir(o.data), "test_batch.bin"));
+  const Dataset test =
+      ReadBatchFile(JoinPath(ResolveCifarDir(o.data, "test_batch.bin"), "test_batch.bin"));
   if (model.shape.input != kImageDim || model.shape.classes != kClasses) {
     throw DataError(o.model + ": model is " + std::to_string(model.shape.input) + " -> " +
                     std::to_string(model.shape.classes) +

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <memory>
 
+#include "apps/tinymlp/image_header.h"
 #include "platform/error.h"
 #include "platform/files.h"
 
@@ -37,20 +38,27 @@ bool LooksLikeImage(const std::vector<uint8_t>& bytes) {
 }
 
 std::vector<uint8_t> DecodeImage32(const std::vector<uint8_t>& bytes, const std::string& name) {
-  int w = 0, h = 0, comp = 0;
-  // stb_image reads the header first, so the size check comes before any large allocation.
-  if (!stbi_info_from_memory(bytes.data(), static_cast<int>(bytes.size()), &w, &h, &comp)) {
-    throw DataError(name + ": not a readable PNG or JPEG image (" + stbi_failure_reason() + ")");
-  }
-  if (w != kImageSide || h != kImageSide) {
-    throw DataError(name + ": image is " + std::to_string(w) + "x" + std::to_string(h) +
+  // The structure and size first (image_header.h): what stb_image 2.27 would mishandle is
+  // refused, and nothing is decoded or allocated for an image of the wrong size.
+  const ImageHeader header = ReadImageHeader(bytes, name);
+  const char* format = header.format == ImageFormat::kJpeg ? "JPEG" : "PNG";
+  if (header.width != kImageSide || header.height != kImageSide) {
+    throw DataError(name + ": image is " + std::to_string(header.width) + "x" +
+                    std::to_string(header.height) +
                     " pixels; predict needs 32x32 (the CIFAR-10 size), resize it first");
   }
+  const std::vector<uint8_t>& stb_bytes = header.cleaned.empty() ? bytes : header.cleaned;
   constexpr int kRgb = 3;
-  std::unique_ptr<unsigned char, StbiDeleter> rgb(
-      stbi_load_from_memory(bytes.data(), static_cast<int>(bytes.size()), &w, &h, &comp, kRgb));
+  int w = 0, h = 0, comp = 0;
+  std::unique_ptr<unsigned char, StbiDeleter> rgb(stbi_load_from_memory(
+      stb_bytes.data(), static_cast<int>(stb_bytes.size()), &w, &h, &comp, kRgb));
   if (!rgb) {
-    throw DataError(name + ": cannot decode the image (" + stbi_failure_reason() + ")");
+    throw DataError(name + ": cannot decode the " + format + " image (" + stbi_failure_reason() +
+                    ")");
+  }
+  if (w != kImageSide || h != kImageSide) {  // the header walk and stb_image disagree
+    throw DataError(name + ": the " + std::string(format) + " image decodes to " +
+                    std::to_string(w) + "x" + std::to_string(h) + " pixels, not 32x32");
   }
   std::vector<uint8_t> planar(kImageDim);
   InterleavedToPlanar(rgb.get(), planar.data());  // as in a CIFAR-10 record
@@ -61,6 +69,10 @@ PredictInput ReadPredictInput(const std::string& path) {
   // A 32x32 image is small; a batch file is at most kMaxImagesPerBatchFile records.
   const std::vector<uint8_t> bytes = ReadFileBytes(
       path, uint64_t{kMaxImagesPerBatchFile} * kRecordBytes, "predict input (image or batch file)");
+  return ParsePredictInput(bytes, path);
+}
+
+PredictInput ParsePredictInput(const std::vector<uint8_t>& bytes, const std::string& path) {
   PredictInput input;
   input.path = path;
   if (bytes.empty()) throw DataError(path + ": empty file, expected an image or a batch file");

@@ -28,5 +28,8 @@ struct PredictInput {
   Dataset data;  // one image, or the batch file's records and labels
 };
 PredictInput ReadPredictInput(const std::string& path);
+// The same on a file's bytes already in memory (ReadPredictInput's second half; the fuzz target
+// calls it directly).
+PredictInput ParsePredictInput(const std::vector<uint8_t>& bytes, const std::string& path);
 
 }  // namespace tinymlp

@@ -38,7 +38,23 @@ std::vector<Results> TopRows(const std::vector<Prediction>& top, int decimals) {
   return rows;
 }
 
+// JSON strings are UTF-8, and a file name is any bytes: a name that is not UTF-8 is refused
+// before any work, rather than failing (or being altered) when the document is written.
+void CheckJsonFileName(const std::string& path) {
+  try {
+    (void)nlohmann::json(path).dump();
+  } catch (const nlohmann::json::type_error&) {
+    throw UsageError("--json: the file name '" + path +
+                     "' is not valid UTF-8, which a JSON document cannot hold; rename the file "
+                     "or leave out --json");
+  }
+}
+
 void RunPredict(const PredictOptions& o) {
+  if (o.json) {
+    CheckJsonFileName(o.model);
+    for (const std::string& path : o.inputs) CheckJsonFileName(path);
+  }
   SetThreads(o.threads);
   Classifier classifier = Classifier::Load(o.model);
   // Every input is read and checked before any work, so a bad one fails fast and alone.

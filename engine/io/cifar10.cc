@@ -176,14 +176,13 @@ Dataset ReadBatchFile(const std::string& path) {
   return data;
 }
 
-std::string ResolveCifarDir(const std::string& dir) {
+std::string ResolveCifarDir(const std::string& dir, const std::string& needed) {
   if (!IsDirectory(dir)) throw DataError(dir + ": data folder not found");
-  if (PathExists(JoinPath(dir, "data_batch_1.bin"))) return dir;
+  if (PathExists(JoinPath(dir, needed))) return dir;
   const std::string nested = JoinPath(dir, "cifar-10-batches-bin");
-  if (PathExists(JoinPath(nested, "data_batch_1.bin"))) return nested;
-  throw DataError(dir +
-                  ": no data_batch_1.bin here or in cifar-10-batches-bin/ (not a CIFAR-10 "
-                  "binary folder)");
+  if (PathExists(JoinPath(nested, needed))) return nested;
+  throw DataError(dir + ": no " + needed +
+                  " here or in cifar-10-batches-bin/ (not a CIFAR-10 binary folder)");
 }
 
 std::vector<std::string> ReadClassNames(const std::string& dir) {

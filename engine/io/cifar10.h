@@ -64,8 +64,9 @@ struct Cifar10 {
 Dataset ParseBatch(const std::vector<uint8_t>& bytes, const std::string& name);
 Dataset ReadBatchFile(const std::string& path);
 
-// Resolves the folder holding the .bin files: `dir` itself or `dir/cifar-10-batches-bin`.
-std::string ResolveCifarDir(const std::string& dir);
+// Resolves the folder holding the .bin files: `dir` itself or `dir/cifar-10-batches-bin`,
+// whichever holds `needed` (the file the caller reads first: `eval` needs only test_batch.bin).
+std::string ResolveCifarDir(const std::string& dir, const std::string& needed = "data_batch_1.bin");
 
 // Loads the split (10k: data_batch_1 for training, data_batch_2 for validation; 45k/49k: all five
 // training files with the last 5,000/1,000 images held out) and test_batch.bin.

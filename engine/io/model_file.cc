@@ -1,7 +1,9 @@
 #include "engine/io/model_file.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <memory>
 
 #include "engine/base/crc32.h"
 #include "platform/error.h"
@@ -23,43 +25,216 @@ uint64_t ModelFloats(const MlpShape& shape) {
   return floats;
 }
 
-// Empty when every value of the model is finite, else which part is not.
-const char* NonFinitePart(const Model& model) {
-  auto finite = [](const std::vector<std::vector<float>>& parts) {
-    for (const std::vector<float>& part : parts) {
-      for (float v : part) {
-        if (!std::isfinite(v)) return false;
+// What the encoder writes, as pointers: into a Model, or straight into a network's parameters,
+// so that saving copies no weights (a large model is written as it sits in the arena).
+struct ModelParts {
+  const MlpShape* shape = nullptr;
+  const Normalization* norm = nullptr;
+  struct Layer {
+    ConstMat w;                // out x in, column-major, ld >= out
+    const float* b = nullptr;  // out, or null for a batch-norm layer (written as zeros)
+    // out each with batch normalization (shape->has_bn), else null.
+    const float *gamma = nullptr, *beta = nullptr, *running_mean = nullptr, *running_var = nullptr;
+  };
+  std::vector<Layer> layers;
+};
+
+ModelParts PartsOf(const Model& model) {
+  // The vectors must hold what the shape says: the encoder reads that many values from each.
+  const MlpShape& shape = model.shape;
+  const size_t layers = static_cast<size_t>(shape.layers());
+  const size_t bn_layers = shape.batch_norm ? layers - 1 : 0;
+  // (The batch-norm vectors of a model without batch norm are ignored, as the format has none.)
+  bool sizes_ok = model.w.size() == layers && model.b.size() == layers &&
+                  model.gamma.size() >= bn_layers && model.beta.size() >= bn_layers &&
+                  model.running_mean.size() >= bn_layers && model.running_var.size() >= bn_layers;
+  for (size_t l = 0; sizes_ok && l < layers; ++l) {
+    const size_t in = static_cast<uint32_t>(shape.in(l)), out = static_cast<uint32_t>(shape.out(l));
+    sizes_ok = model.w[l].size() == in * out && model.b[l].size() == out;
+    for (size_t k = 0; sizes_ok && l < bn_layers && k < 4; ++k) {
+      const std::vector<float>* v[4] = {&model.gamma[l], &model.beta[l], &model.running_mean[l],
+                                        &model.running_var[l]};
+      sizes_ok = v[k]->size() == out;
+    }
+  }
+  if (!sizes_ok) throw DataError("cannot write a model whose parameters do not match its shape");
+  ModelParts parts;
+  parts.shape = &model.shape;
+  parts.norm = &model.norm;
+  for (int l = 0; l < model.shape.layers(); ++l) {
+    const int out = model.shape.out(l), in = model.shape.in(l);
+    ModelParts::Layer layer;
+    layer.w = ConstMat(model.w[l].data(), out, in);
+    layer.b = model.b[l].data();
+    if (model.shape.has_bn(l)) {
+      layer.gamma = model.gamma[l].data();
+      layer.beta = model.beta[l].data();
+      layer.running_mean = model.running_mean[l].data();
+      layer.running_var = model.running_var[l].data();
+    }
+    parts.layers.push_back(layer);
+  }
+  return parts;
+}
+
+ModelParts PartsOf(const Mlp<float>& net, const Normalization& norm) {
+  ModelParts parts;
+  parts.shape = &net.shape();
+  parts.norm = &norm;
+  for (int l = 0; l < net.shape().layers(); ++l) {
+    ModelParts::Layer layer;
+    layer.w = net.params().w[l];
+    layer.b = net.params().b[l];
+    if (net.shape().has_bn(l)) {
+      layer.gamma = net.params().gamma[l];
+      layer.beta = net.params().beta[l];
+      layer.running_mean = net.running_mean(l);
+      layer.running_var = net.running_var(l);
+    }
+    parts.layers.push_back(layer);
+  }
+  return parts;
+}
+
+bool AllFinite(const float* v, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    if (!std::isfinite(v[i])) return false;
+  }
+  return true;
+}
+
+// Null when every value is finite, else which part is not.
+const char* NonFinitePart(const ModelParts& parts) {
+  const MlpShape& shape = *parts.shape;
+  if (parts.norm->mean.size() != static_cast<size_t>(shape.input) ||
+      parts.norm->inv_std.size() != static_cast<size_t>(shape.input)) {
+    return "normalization (not one value per input)";
+  }
+  if (!AllFinite(parts.norm->mean.data(), shape.input) ||
+      !AllFinite(parts.norm->inv_std.data(), shape.input)) {
+    return "normalization";
+  }
+  for (int l = 0; l < shape.layers(); ++l) {
+    const ModelParts::Layer& layer = parts.layers[l];
+    for (int c = 0; c < layer.w.cols; ++c) {
+      if (!AllFinite(layer.w.col(c), layer.w.rows)) return "weights";
+    }
+    if (layer.b != nullptr && !AllFinite(layer.b, shape.out(l))) return "weights";
+    if (shape.has_bn(l)) {
+      for (const float* v : {layer.gamma, layer.beta, layer.running_mean, layer.running_var}) {
+        if (!AllFinite(v, shape.out(l))) return "batch-norm parameters";
       }
     }
-    return true;
-  };
-  if (!finite({model.norm.mean, model.norm.inv_std})) return "normalization";
-  if (!finite(model.w) || !finite(model.b)) return "weights";
-  if (!finite(model.gamma) || !finite(model.beta) || !finite(model.running_mean) ||
-      !finite(model.running_var)) {
-    return "batch-norm parameters";
   }
   return nullptr;
 }
 
+// The bytes of a model file, little-endian, through a small buffer to `sink` (a vector or a
+// file), with the CRC-32 of everything kept as it goes.
+template <typename Sink>
 class Writer {
  public:
+  explicit Writer(Sink& sink) : sink_(sink) {}
+  void Bytes(const uint8_t* p, size_t n) {
+    while (n > 0) {
+      if (used_ == kBufferBytes) Flush();
+      const size_t take = std::min(n, kBufferBytes - used_);
+      std::memcpy(buffer_ + used_, p, take);
+      used_ += take;
+      p += take;
+      n -= take;
+    }
+  }
   void U32(uint32_t v) {
-    for (int i = 0; i < 4; ++i) bytes_.push_back(static_cast<uint8_t>(v >> (8 * i)));
+    const uint8_t le[4] = {static_cast<uint8_t>(v), static_cast<uint8_t>(v >> 8),
+                           static_cast<uint8_t>(v >> 16), static_cast<uint8_t>(v >> 24)};
+    Bytes(le, 4);
   }
-  void F32(float f) {
-    uint32_t v;
-    std::memcpy(&v, &f, 4);
-    U32(v);
+  void Floats(const float* v, size_t n) {
+    for (size_t i = 0; i < n; ++i) {
+      uint32_t u;
+      std::memcpy(&u, &v[i], 4);
+      U32(u);
+    }
   }
-  void Floats(const std::vector<float>& v) {
-    for (float f : v) F32(f);
+  void Zeros(size_t n) {
+    for (size_t i = 0; i < n; ++i) U32(0);
   }
-  std::vector<uint8_t>& bytes() { return bytes_; }
+  // Ends the file with the CRC-32 of every byte before it.
+  void Finish() {
+    Flush();
+    U32(crc_);
+    Flush();
+  }
 
  private:
-  std::vector<uint8_t> bytes_;
+  static constexpr size_t kBufferBytes = 64 * 1024;
+  void Flush() {
+    crc_ = Crc32Update(crc_, buffer_, used_);
+    sink_.Write(buffer_, used_);
+    used_ = 0;
+  }
+  Sink& sink_;
+  uint8_t buffer_[kBufferBytes];
+  size_t used_ = 0;
+  uint32_t crc_ = 0;
 };
+
+struct VectorSink {
+  std::vector<uint8_t> bytes;
+  void Write(const uint8_t* p, size_t n) { bytes.insert(bytes.end(), p, p + n); }
+};
+
+// The writer refuses what the reader would: first the shape (before PartsOf reads the vectors
+// it describes), then, in Encode, every value.
+void CheckShapeToWrite(const MlpShape& shape) {
+  const std::string problem = CheckModelShape(shape);
+  if (!problem.empty()) throw DataError("cannot write a model of " + problem);
+}
+
+// Writes the file's bytes to `sink`, once every value is known to be finite.
+template <typename Sink>
+void Encode(const ModelParts& parts, Sink& sink) {
+  const MlpShape& shape = *parts.shape;
+  if (const char* part = NonFinitePart(parts)) {
+    throw DataError(std::string("cannot write a model with NaN or infinite ") + part +
+                    " (did training diverge?)");
+  }
+  auto out = std::make_unique<Writer<Sink>>(sink);  // its buffer is too large for the stack
+  out->Bytes(reinterpret_cast<const uint8_t*>(kMagic), 4);
+  out->U32(kModelFormatVersion);
+  out->U32(shape.input);
+  out->U32(shape.classes);
+  out->U32(static_cast<uint32_t>(shape.hidden.size()));
+  for (int h : shape.hidden) out->U32(h);
+  out->U32(shape.batch_norm ? kModelFlagBatchNorm : 0);
+  out->Floats(parts.norm->mean.data(), shape.input);
+  out->Floats(parts.norm->inv_std.data(), shape.input);
+  for (int l = 0; l < shape.layers(); ++l) {
+    const ModelParts::Layer& layer = parts.layers[l];
+    for (int c = 0; c < layer.w.cols; ++c) out->Floats(layer.w.col(c), layer.w.rows);
+    if (layer.b != nullptr) {
+      out->Floats(layer.b, shape.out(l));
+    } else {
+      out->Zeros(shape.out(l));
+    }
+  }
+  for (int l = 0; shape.batch_norm && l + 1 < shape.layers(); ++l) {
+    const ModelParts::Layer& layer = parts.layers[l];
+    for (const float* v : {layer.gamma, layer.beta, layer.running_mean, layer.running_var}) {
+      out->Floats(v, shape.out(l));
+    }
+  }
+  out->Finish();
+}
+
+// A refused model (Encode checks before its first byte) leaves nothing: the writer's destructor
+// removes the temporary.
+void SaveParts(const std::string& path, const ModelParts& parts) {
+  AtomicFileWriter file(path);
+  Encode(parts, file);
+  file.Commit();
+}
 
 class Reader {
  public:
@@ -170,36 +345,11 @@ void Model::CopyInto(Mlp<float>& net) const {
 }
 
 std::vector<uint8_t> EncodeModel(const Model& model) {
-  const std::string problem = CheckModelShape(model.shape);
-  if (!problem.empty()) throw DataError("cannot write a model of " + problem);
-  if (const char* part = NonFinitePart(model)) {
-    throw DataError(std::string("cannot write a model with NaN or infinite ") + part +
-                    " (did training diverge?)");
-  }
-  Writer out;
-  for (char c : kMagic) out.bytes().push_back(static_cast<uint8_t>(c));
-  out.U32(kModelFormatVersion);
-  out.U32(model.shape.input);
-  out.U32(model.shape.classes);
-  out.U32(static_cast<uint32_t>(model.shape.hidden.size()));
-  for (int h : model.shape.hidden) out.U32(h);
-  out.U32(model.shape.batch_norm ? kModelFlagBatchNorm : 0);
-  out.Floats(model.norm.mean);
-  out.Floats(model.norm.inv_std);
-  for (int l = 0; l < model.shape.layers(); ++l) {
-    out.Floats(model.w[l]);
-    out.Floats(model.b[l]);
-  }
-  if (model.shape.batch_norm) {
-    for (int l = 0; l + 1 < model.shape.layers(); ++l) {
-      out.Floats(model.gamma[l]);
-      out.Floats(model.beta[l]);
-      out.Floats(model.running_mean[l]);
-      out.Floats(model.running_var[l]);
-    }
-  }
-  out.U32(Crc32(out.bytes().data(), out.bytes().size()));
-  return std::move(out.bytes());
+  CheckShapeToWrite(model.shape);
+  VectorSink sink;
+  sink.bytes.reserve(ModelFileBytes(model.shape));
+  Encode(PartsOf(model), sink);
+  return std::move(sink.bytes);
 }
 
 Model DecodeModel(const std::vector<uint8_t>& bytes, const std::string& name) {
@@ -284,15 +434,20 @@ Model DecodeModel(const std::vector<uint8_t>& bytes, const std::string& name) {
       if (!(v >= 0)) throw DataError(name + ": negative or NaN batch-norm running variance");
     }
   }
-  if (const char* part = NonFinitePart(model)) {
+  if (const char* part = NonFinitePart(PartsOf(model))) {
     throw DataError(name + ": NaN or infinite " + part + " (a diverged or corrupt model)");
   }
   return model;
 }
 
 void SaveModel(const std::string& path, const Model& model) {
-  const std::vector<uint8_t> bytes = EncodeModel(model);
-  WriteFileAtomic(path, bytes.data(), bytes.size());
+  CheckShapeToWrite(model.shape);
+  SaveParts(path, PartsOf(model));
+}
+
+void SaveModel(const std::string& path, const Mlp<float>& net, const Normalization& norm) {
+  CheckShapeToWrite(net.shape());
+  SaveParts(path, PartsOf(net, norm));
 }
 
 Model LoadModel(const std::string& path) {

@@ -62,15 +62,21 @@ struct Model {
   void CopyInto(Mlp<float>& net) const;
 };
 
-// Throws DataError when the shape is beyond the limits above or a value is NaN or infinite: the
-// writer never writes what the reader would reject.
+// The file's bytes in memory (tests, fuzzing; SaveModel writes them without this copy). Throws
+// DataError when the shape is beyond the limits above or a value is NaN or infinite: the writer
+// never writes what the reader would reject; SaveModel throws the same before creating a file.
 std::vector<uint8_t> EncodeModel(const Model& model);
 // Throws DataError naming `name` when the bytes are not a valid model: wrong magic or version,
 // sizes beyond the limits above, cut short or too long (a batch-norm section missing), CRC
 // mismatch, a NaN or infinite weight or normalization value.
 Model DecodeModel(const std::vector<uint8_t>& bytes, const std::string& name);
 
+// Write the file straight to disk (a temporary renamed over `path`, platform/files.h) through a
+// 64 KiB buffer, the CRC computed as it goes: no copy of the weights is made, so saving needs no
+// memory beyond the model itself. The second form writes a network's parameters where they sit
+// (what Model::FromNetwork would copy), with the normalization it was trained with.
 void SaveModel(const std::string& path, const Model& model);
+void SaveModel(const std::string& path, const Mlp<float>& net, const Normalization& norm);
 Model LoadModel(const std::string& path);
 
 }  // namespace tinymlp

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <string>
 
@@ -22,13 +23,28 @@ using testing::ReadBytes;
 using testing::RunOutput;
 using testing::TempDir;
 
+// A run's time limit: 60 s, or 300 s in a sanitizer build (preset sanitize), whose binary runs
+// several times slower (drawing the 3072-5000-10 model's weights takes over a minute there).
+#if defined(__SANITIZE_ADDRESS__)
+constexpr int kLimitSeconds = 300;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr int kLimitSeconds = 300;
+#else
+constexpr int kLimitSeconds = 60;
+#endif
+#else
+constexpr int kLimitSeconds = 60;
+#endif
+
 // Runs tinymlp ARGS with stdout sent to `stdout_to` (a file of its own when empty), killed
-// after 60 s (exit code 124 then).
+// after kLimitSeconds (exit code 124 then).
 RunOutput RunLimited(const std::string& args, const std::string& stdout_to = "") {
   TempDir io;
   const std::string out = stdout_to.empty() ? io.File("out") : stdout_to;
-  const std::string command = "timeout -k 5 60 " + testing::TinymlpCommand(args) + " >'" + out +
-                              "' 2>'" + io.File("err") + "'";
+  const std::string command = "timeout -k 5 " + std::to_string(kLimitSeconds) + " " +
+                              testing::TinymlpCommand(args) + " >'" + out + "' 2>'" +
+                              io.File("err") + "'";
   const int status = std::system(command.c_str());
   RunOutput r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
@@ -227,6 +243,97 @@ TEST(HardeningCli, OutputPathsThatAreNotRegularFilesAreKept) {
   ASSERT_EQ(::lstat(link.c_str(), &st), 0);
   EXPECT_TRUE(S_ISLNK(st.st_mode));
   EXPECT_EQ(ReadBytes(target).size(), 4u);
+}
+
+TEST(HardeningCli, PlotRefusesAChartPathThatIsNotARegularFile) {
+  TempDir dir;
+  const std::string metrics = dir.File("metrics.csv");
+  const std::string csv =
+      "step,epoch,eta,train_loss,train_cost,train_accuracy,val_loss,val_cost,"
+      "val_accuracy\n0,0,0.01,2,2,0.1,2,2,0.1\n10,1,0.02,1,1,0.5,1,1,0.4\n";
+  testing::WriteBytes(metrics, std::vector<uint8_t>(csv.begin(), csv.end()));
+  const std::string plots = dir.File("plots");
+  ASSERT_EQ(::mkdir(plots.c_str(), 0755), 0);
+  const std::string target = dir.File("target"), link = plots + "/loss.png";
+  testing::WriteBytes(target, {'k'});
+  ASSERT_EQ(::symlink(target.c_str(), link.c_str()), 0);
+  ExpectOneLineError(RunLimited("plot --metrics " + Quote(metrics) + " --out " + Quote(plots)), 1,
+                     "loss.png: is a symbolic link, not a regular file; refusing to replace it");
+  EXPECT_EQ(ReadBytes(target).size(), 1u);
+}
+
+// Issue 13: eval reads test_batch.bin and nothing else, so a folder holding only that file does.
+TEST(HardeningCli, EvalNeedsOnlyTheTestBatch) {
+  TempDir dir;
+  const std::string model = dir.File("m.tmlp");
+  WriteModel(model, {});
+  const std::string data = dir.File("data");
+  ASSERT_EQ(::mkdir(data.c_str(), 0755), 0);
+  testing::WriteBytes(data + "/test_batch.bin", testing::RandomBatchBytes(20, 3));
+  const RunOutput r = RunLimited("eval --model " + Quote(model) + " --data " + Quote(data));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("test_accuracy="), std::string::npos) << r.out;
+  ::unlink((data + "/test_batch.bin").c_str());
+  testing::WriteBytes(data + "/data_batch_1.bin", testing::RandomBatchBytes(20, 3));
+  ExpectOneLineError(RunLimited("eval --model " + Quote(model) + " --data " + Quote(data)), 1,
+                     "no test_batch.bin here or in cifar-10-batches-bin/");
+}
+
+// Issue 13: a λ range whose values overflow a float is refused before any data is read or row
+// written (it used to write rows with lambda=inf that its rerun refused to read).
+TEST(HardeningCli, SearchRefusesLambdasBeyondAFloatUpFront) {
+  TempDir dir;
+  const std::string results = dir.File("r.csv");
+  ExpectOneLineError(RunLimited("search --data " + Quote(dir.File("none")) +
+                                " --lambda-log-min 30 --lambda-log-max 39 --count 2 --grid "
+                                "--results " +
+                                Quote(results)),
+                     2, "lambda = 10^39 is beyond the largest float");
+  EXPECT_FALSE(::access(results.c_str(), F_OK) == 0) << "no results file";
+}
+
+// Issue 13: two searches started on one results file keep every row (a lock beside the file
+// serializes their rewrites; before, the last writer won). With runs this short the old code
+// lost rows in most attempts, not all; the deterministic check is lab_test's
+// Search.TwoLedgersOnOneFileKeepEveryRow.
+TEST(HardeningCli, ConcurrentSearchesOnOneResultsFileLoseNoRows) {
+  TempDir dir;
+  ASSERT_EQ(::mkdir(dir.File("data").c_str(), 0755), 0);
+  testing::WriteRandomCifarDir(dir.File("data"), 30);
+  const std::string results = dir.File("results.csv");
+  const std::string common = "search --data " + Quote(dir.File("data")) +
+                             " --split 10k --hidden 4 --n-s 1 --cycles 1 --batch 10 --count 6 "
+                             "--grid --threads 1 --results " +
+                             Quote(results);
+  const std::string a =
+      testing::TinymlpCommand(common + " --lambda-log-min -6 --lambda-log-max -4");
+  const std::string b =
+      testing::TinymlpCommand(common + " --lambda-log-min -3 --lambda-log-max -1");
+  const std::string script = a + " >/dev/null 2>" + Quote(dir.File("a.err")) + " &\n" + b +
+                             " >/dev/null 2>" + Quote(dir.File("b.err")) + " &\nwait\n";
+  testing::WriteBytes(dir.File("both.sh"), std::vector<uint8_t>(script.begin(), script.end()));
+  ASSERT_EQ(std::system(("timeout -k 5 120 sh " + Quote(dir.File("both.sh"))).c_str()), 0);
+  const std::vector<uint8_t> bytes = ReadBytes(results);
+  const std::string text(bytes.begin(), bytes.end());
+  const std::vector<uint8_t> a_err = ReadBytes(dir.File("a.err")),
+                             b_err = ReadBytes(dir.File("b.err"));
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 13)  // header + 12 rows
+      << text << std::string(a_err.begin(), a_err.end()) << std::string(b_err.begin(), b_err.end());
+}
+
+// Issue 13: JSON holds UTF-8 only; a file name that is not is refused before any work, with a
+// usage error, instead of a JSON library exception after the predictions.
+TEST(HardeningCli, JsonRefusesAFileNameThatIsNotUtf8) {
+  TempDir dir;
+  const std::string model = dir.File("m.tmlp");
+  WriteModel(model, {});
+  const std::string batch = dir.File("caf\xe9.bin");
+  testing::WriteBytes(batch, testing::RandomBatchBytes(2, 1));
+  const RunOutput r = RunLimited("predict --json --model " + Quote(model) + " " + Quote(batch));
+  ExpectOneLineError(r, 2, "is not valid UTF-8, which a JSON document cannot hold");
+  EXPECT_TRUE(r.out.empty()) << r.out;
+  const RunOutput text = RunLimited("predict --model " + Quote(model) + " " + Quote(batch));
+  EXPECT_EQ(text.exit_code, 0) << "without --json the name is fine: " << text.err;
 }
 
 }  // namespace

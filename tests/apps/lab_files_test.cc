@@ -277,5 +277,52 @@ TEST(RunCharts, OneChartPerQuantityWithTrainingAndValidation) {
   EXPECT_DOUBLE_EQ(specs[3].series[0].x[2], 200);
 }
 
+// Issue 13: values beyond what the row's types hold are refused before they are cast (a double
+// outside long's or float's range is undefined behaviour to convert; UBSan's float-cast-overflow
+// in the sanitize preset fails this test if the cast comes first).
+TEST(MetricsCsv, StepsAndRatesBeyondTheirTypesAreRefused) {
+  ExpectDataError([&] { ParseMetricsCsv(kHeader + "1e300,0,0.1,1,1,0.5,1,1,0.5\n", "m.csv"); },
+                  "m.csv", "line 2: step 1e300 is not a whole number");
+  ExpectDataError(
+      [&] { ParseMetricsCsv(kHeader + "9223372036854775808,0,0.1,1,1,0.5,1,1,0.5\n", "m.csv"); },
+      "m.csv", "step");
+  ExpectDataError([&] { ParseMetricsCsv(kHeader + "0,0,1e39,1,1,0.5,1,1,0.5\n", "m.csv"); },
+                  "m.csv", "eta 1e39 is beyond the range of a float");
+  // The largest whole step a long holds still reads.
+  const std::string big = std::to_string(sizeof(long) == 8 ? 9007199254740992L : 2147483647L);
+  EXPECT_EQ(ParseMetricsCsv(kHeader + big + ",0,0.1,1,1,0.5,1,1,0.5\n", "m.csv")[0].step,
+            std::stol(big));
+}
+
+TEST(SearchResults, ValuesBeyondAFloatOrALongAreRefused) {
+  const std::string good = SampleRow(0.001f, 0.5).CsvLine();
+  auto with_field = [&](int field, const std::string& value) {
+    std::vector<std::string> f = SplitCsvLine(good.substr(0, good.size() - 1));
+    f[field] = value;
+    std::string line;
+    for (size_t i = 0; i < f.size(); ++i) line += (i ? "," : "") + f[i];
+    return SearchResultsHeader() + line + "\n";
+  };
+  ExpectDataError([&] { ParseSearchResults(with_field(0, "1e39"), "r.csv"); }, "r.csv",
+                  "field 1 beyond the range of a float");
+  ExpectDataError([&] { ParseSearchResults(with_field(8, "-1e300"), "r.csv"); }, "r.csv",
+                  "field 9 beyond the range of a float");
+  ExpectDataError([&] { ParseSearchResults(with_field(14, "1e300"), "r.csv"); }, "r.csv",
+                  "best_step not a whole number in range");
+}
+
+TEST(LambdaValues, RejectsNonFiniteBounds) {
+  for (auto fn : {+[] { LambdaLogValues(-INFINITY, -1, 8, true, 1); },
+                  +[] { LambdaLogValues(-5, NAN, 8, false, 1); }}) {
+    try {
+      fn();
+      ADD_FAILURE() << "no error";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::kUsage);
+      EXPECT_NE(std::string(e.what()).find("both must be finite"), std::string::npos) << e.what();
+    }
+  }
+}
+
 }  // namespace
 }  // namespace tinymlp

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <mutex>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -135,6 +136,66 @@ TEST(Search, RowsEqualSingleRunsOfEachLambda) {
   const SearchOutcome again = RunSearch(s, data);
   EXPECT_EQ(again.ran, 0);
   EXPECT_EQ(again.skipped, 2);
+}
+
+// Issue 13: two searches on one results file (two processes; here two ledgers, each with its
+// own view of the file, as two processes have) keep every row: each records under the lock after
+// reading the file again, so neither overwrites what the other recorded.
+TEST(Search, TwoLedgersOnOneFileKeepEveryRow) {
+  testing::TempDir dir;
+  SearchSettings a;
+  a.run = TinyRun();
+  a.split = "tiny";
+  a.count = 2;
+  a.grid = true;
+  a.results = dir.File("sub/results.csv");
+  SearchSettings b = a;
+  a.log_min = -4, a.log_max = -3;
+  b.log_min = -2, b.log_max = -1;
+  SearchLedger first(a, PlanSearch(a)), second(b, PlanSearch(b));
+  ASSERT_EQ(first.todo().size(), 2u);
+  ASSERT_EQ(second.todo().size(), 2u);
+  auto finished = [](SearchRow row) {
+    row.best_val_accuracy = row.final_val_accuracy = row.test_accuracy = 0.25;
+    return row;
+  };
+  first.Record(finished(first.plan()[0]));
+  second.Record(finished(second.plan()[0]));
+  first.Record(finished(first.plan()[1]));
+  second.Record(finished(second.plan()[1]));
+  second.Record(finished(first.plan()[1]));  // recorded already: not twice
+  const std::vector<SearchRow> rows = ReadSearchResults(a.results);
+  std::set<std::string> keys;
+  for (const SearchRow& r : rows) keys.insert(r.SettingKey());
+  EXPECT_EQ(rows.size(), 4u);
+  EXPECT_EQ(keys.size(), 4u);
+  EXPECT_TRUE(testing::ReadBytes(a.results + ".lock").empty());  // the lock file, beside it
+}
+
+// Issue 13: a search whose rows the results file could not hold is refused before it trains
+// (it used to train, write λ = inf and then refuse to read its own file on the rerun).
+TEST(Search, PlanRefusesLambdasBeyondAFloat) {
+  SearchSettings s;
+  s.run = TinyRun();
+  s.split = "tiny";
+  s.results = "r.csv";
+  s.log_min = 38;
+  s.log_max = 39;
+  s.count = 3;
+  s.grid = true;
+  try {
+    PlanSearch(s);
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kUsage);
+    EXPECT_NE(std::string(e.what()).find("lambda = 10^39 is beyond the largest float"),
+              std::string::npos)
+        << e.what();
+  }
+  s.log_max = 38.5;  // 3.2e38 still fits
+  for (const SearchRow& r : PlanSearch(s)) {
+    EXPECT_EQ(ParseSearchResults(SearchResultsHeader() + r.CsvLine(), "r.csv").size(), 1u);
+  }
 }
 
 TEST(MetricsCsv, WhatTheWriterWritesTheReaderReads) {

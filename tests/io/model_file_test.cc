@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -210,6 +211,61 @@ TEST(ModelFile, MissingBatchNormSectionIsADataError) {
   std::vector<uint8_t> full = EncodeModel(model);
   full.erase(full.end() - 12, full.end() - 4);
   EXPECT_THROW(DecodeModel(full, "short.tmlp"), Error);
+}
+
+// ---- streaming save (issue 13) ----------------------------------------------------------------
+
+// SaveModel writes the file piece by piece from where the values sit; the bytes are exactly
+// EncodeModel's, from a Model and straight from a network (padded columns included), for a
+// file larger than the writer's 64 KiB buffer.
+TEST(ModelFile, StreamedSaveWritesTheEncodedBytes) {
+  for (bool batch_norm : {false, true}) {
+    MlpShape shape;
+    shape.input = 300;
+    shape.hidden = {70, 9};
+    shape.classes = 7;
+    shape.batch_norm = batch_norm;
+    Net net(shape);
+    net.Randomize(5);
+    const Normalization norm = SomeNorm(shape.input);
+    const Model model = Model::FromNetwork(net.mlp, norm);
+    const std::vector<uint8_t> encoded = EncodeModel(model);
+    ASSERT_GT(encoded.size(), 64u * 1024);
+    testing::TempDir dir;
+    SaveModel(dir.File("model.tmlp"), model);
+    SaveModel(dir.File("net.tmlp"), net.mlp, norm);
+    EXPECT_EQ(testing::ReadBytes(dir.File("model.tmlp")), encoded) << batch_norm;
+    EXPECT_EQ(testing::ReadBytes(dir.File("net.tmlp")), encoded) << batch_norm;
+    EXPECT_EQ(std::system(("test $(ls '" + dir.path() + "' | wc -l) -eq 2").c_str()), 0)
+        << "no temporary left";
+  }
+}
+
+// A model the writer refuses (a NaN weight) leaves neither the file nor a temporary behind.
+TEST(ModelFile, RefusedSaveLeavesNothing) {
+  Model model = SmallModel();
+  model.w[1][3] = std::nanf("");
+  testing::TempDir dir;
+  try {
+    SaveModel(dir.File("m.tmlp"), model);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("NaN or infinite weights"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(std::system(("test -z \"$(ls -A '" + dir.path() + "')\"").c_str()), 0);
+  // A model whose vectors do not match its shape is refused, not read past their ends.
+  Model short_b = SmallModel();
+  short_b.b[0].pop_back();
+  EXPECT_THROW(EncodeModel(short_b), Error);
+}
+
+TEST(ModelFile, Crc32UpdateInPiecesEqualsTheWhole) {
+  const std::string text = "123456789 and some more bytes";
+  const auto* p = reinterpret_cast<const uint8_t*>(text.data());
+  for (size_t cut = 0; cut <= text.size(); ++cut) {
+    EXPECT_EQ(Crc32Update(Crc32Update(0, p, cut), p + cut, text.size() - cut),
+              Crc32(p, text.size()));
+  }
 }
 
 }  // namespace

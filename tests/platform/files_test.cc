@@ -7,7 +7,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "platform/error.h"
 #include "tests/util/test_util.h"
@@ -76,6 +81,54 @@ TEST(Files, DeepPathsGiveAShortErrorNotACrash) {
   testing::WriteBytes(dir.File("f"), {'x'});
   EXPECT_NE(ErrorOf(MakeDirectories, dir.File("f")).find("exists and is not a folder"),
             std::string::npos);
+}
+
+// Issue 13: the lock that serializes writers of one search-results file. flock() locks belong
+// to an open file, so a second FileLock in this process waits as another process would.
+TEST(Files, FileLockWaitsForItsHolder) {
+  TempDir dir;
+  const std::string path = dir.File("results.csv.lock");
+  std::atomic<bool> second_holds{false};
+  std::thread second;
+  {
+    const FileLock first(path);
+    second = std::thread([&] {
+      const FileLock lock(path);
+      second_holds = true;
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    EXPECT_FALSE(second_holds) << "took the lock while the first held it";
+  }
+  second.join();
+  EXPECT_TRUE(second_holds);
+  const std::string fifo = dir.File("fifo.lock");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0644), 0);
+  try {
+    const FileLock lock(fifo);
+    ADD_FAILURE() << "locked a FIFO";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("is a FIFO"), std::string::npos) << e.what();
+  }
+}
+
+// The streaming writer behind SaveModel: pieces make the whole file; a writer dropped before
+// Commit (an exception mid-way) leaves the old file and no temporary.
+TEST(Files, AtomicFileWriterIsAllOrNothing) {
+  TempDir dir;
+  const std::string path = dir.File("f");
+  {
+    AtomicFileWriter file(path);
+    file.Write("ab", 2);
+    file.Write("cd", 2);
+    file.Commit();
+  }
+  EXPECT_EQ(testing::ReadBytes(path), (std::vector<uint8_t>{'a', 'b', 'c', 'd'}));
+  {
+    AtomicFileWriter file(path);
+    file.Write("xyz", 3);
+  }  // no Commit
+  EXPECT_EQ(testing::ReadBytes(path).size(), 4u);
+  EXPECT_EQ(std::system(("test $(ls -A '" + dir.path() + "' | wc -l) -eq 1").c_str()), 0);
 }
 
 }  // namespace
