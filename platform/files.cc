@@ -192,7 +192,7 @@ void AtomicFileWriter::Commit() {
     ::unlink(tmp_.c_str());
     throw DataError(message);
   }
-  SyncDirectory(DirectoryOf(path));
+  SyncDirectory(DirectoryOf(path_));  // the rename itself survives a crash
 }
 
 void SyncDirectory(const std::string& dir) {
