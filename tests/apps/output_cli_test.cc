@@ -177,18 +177,21 @@ TEST_F(OutputCli, PredictJson) {
   EXPECT_NO_THROW(json::parse(fine.out));
 }
 
-TEST_F(OutputCli, NonUtf8FileNameStaysValidJson) {
+// A file name that is not UTF-8 cannot be a JSON string: --json refuses it before any work, in
+// one line (the text output, which is bytes, still takes it).
+TEST_F(OutputCli, NonUtf8FileNameIsRefusedUpFrontWithJson) {
   TempDir dir;
   const std::string name = dir.File("w\xff\xfe.bin");  // not UTF-8
   WriteFileAtomic(
       name,
       std::string(reinterpret_cast<const char*>(testing::RandomBatchBytes(3, 5).data()), 3 * 3073));
   const RunOutput r = RunTinymlp("predict --json --model " + Model() + " " + Quote(name));
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  json doc;
-  ASSERT_NO_THROW(doc = json::parse(r.out)) << r.out;
-  const std::string file = doc["batches"][0]["file"];
-  EXPECT_NE(file.find("\xef\xbf\xbd"), std::string::npos) << "U+FFFD in place of the bad bytes";
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+  EXPECT_NE(r.err.find("is not valid UTF-8"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << "one line: " << r.err;
+  const RunOutput text = RunTinymlp("predict --model " + Model() + " " + Quote(name));
+  EXPECT_EQ(text.exit_code, 0) << text.err;
 }
 
 TEST_F(OutputCli, ExportNpz) {
