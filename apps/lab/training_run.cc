@@ -337,7 +337,7 @@ RunResult RunTraining(const RunSettings& s, const Cifar10& data, const RunContex
           csv += MetricsCsvLine(row);
           if (writes) WriteFileAtomic(metrics_path, csv);
           if (best.Add(row) && writes) {
-            SaveModel(best_path, Model::FromNetwork(trainer.network(), norm));
+            SaveModel(best_path, trainer.network(), norm);
           }
           if (s.early_stop > 0 && best.evals_since >= s.early_stop) {
             result.stopped_early = true;
@@ -376,7 +376,7 @@ RunResult RunTraining(const RunSettings& s, const Cifar10& data, const RunContex
   if (result.interrupted != 0) {
     // The model so far beside the checkpoint; no evaluation, so that the stop is quick.
     if (writes) {
-      SaveModel(model_path, Model::FromNetwork(trainer.network(), norm));
+      SaveModel(model_path, trainer.network(), norm);
       record.status = "interrupted";
       record.results.val_accuracy = record.results.test_accuracy = -1;
       WriteRunRecord(record_path, record);
