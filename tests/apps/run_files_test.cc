@@ -121,7 +121,7 @@ TEST(RunRecord, SettingsKeyIgnoresOnlyWhereTheRunLives) {
   EXPECT_NE(SettingsKey(a), SettingsKey(b)) << "threads change the bits";
   const std::vector<std::string> flags = SettingsAsFlags(a, RunConfig());
   const std::vector<std::string> want = {
-      "--data",   "/data", "--split",  "49k",           "--threads", "2",
+      "--data",   "/data", "--split",  "49k",     "--threads", "2",
       "--hidden", "50,30", "--lambda", "0.00115", "--seed",    "18446744073709551615"};
   EXPECT_EQ(flags, want);
 }
