@@ -30,7 +30,7 @@ TEST(InferenceOnlyCli, LeftOutCommandsSaySo) {
       const std::string expected = std::string("tinymlp: error: '") + name +
                                    "' is not in this inference-only build (it predicts, "
                                    "evaluates and prints info); build without "
-                                   "TINYMLP_INFERENCE_ONLY to use it\n";
+                                   "TINYMLP_INFERENCE_ONLY to use it (see tinymlp --help)\n";
       EXPECT_EQ(r.err, expected);
     }
   }
