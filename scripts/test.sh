@@ -11,7 +11,10 @@
 # the release-inference preset (the inference-only build a Pi gets) with its own tests, and the
 # sanitize preset (clang 14, ASan + UBSan, any report fails the test): the unit suite again, and
 # each fuzz target of tests/fuzz over its committed corpus plus 50,000 new inputs (label fuzz);
-# the tests on the real data and the install tests are left out there (CMakePresets.json). Ends
+# the tests on the real data, the install tests and the command-line tests (label cli: they run
+# the binary and check its messages, which the release suite does; the cli fuzz target covers
+# argument parsing under the sanitizers) are left out there (CMakePresets.json), to keep the
+# suite's time down. Ends
 # with one summary line per suite ("release: 40 passed, 0 failed, 2 skipped") and a total; exits
 # non-zero if any step failed.
 # Usage: scripts/test.sh
@@ -128,8 +131,8 @@ suite release
 suite release-mpi
 # The inference-only build (what the Pi packages hold), with the tests that only it compiles.
 suite release-inference
-# Memory errors and undefined behaviour: the suite under ASan + UBSan (float-cast-overflow too),
-# and the fuzz targets from their corpora (scripts/fuzz.sh fuzzes them for longer).
+# Memory errors and undefined behaviour: the unit suite under ASan + UBSan (float-cast-overflow
+# too), and the fuzz targets from their corpora (scripts/fuzz.sh fuzzes them for longer).
 suite sanitize
 if [[ $skip_arm == 1 ]]; then
   echo "test.sh: TINYMLP_SKIP_ARM=1: skipped the rpi-aarch64 and rpi-armhf suites"
