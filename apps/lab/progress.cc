@@ -126,6 +126,11 @@ ProgressPoint Progress::Point(long step) const {
   return p;
 }
 
+void Progress::Log(long step, double now) {
+  std::fprintf(stderr, "%s\n", ProgressLogLine(Point(step)).c_str());
+  last_log_ = now;
+}
+
 void Progress::OnEvaluation(long step, double val_accuracy) {
   const double now = NowSeconds();
   eval_seconds_ += now - mark_;
@@ -134,8 +139,7 @@ void Progress::OnEvaluation(long step, double val_accuracy) {
   last_eval_step_ = step;
   val_accuracy_ = val_accuracy;
   if (mode_ == Mode::kLog) {
-    std::fprintf(stderr, "%s\n", ProgressLogLine(Point(step)).c_str());
-    last_log_ = now;
+    Log(step, now);
   } else if (mode_ == Mode::kTerminal) {
     last_draw_ = -1e9;  // show the new accuracy now
     Draw(step);
@@ -152,8 +156,7 @@ void Progress::OnStep(long step, float lr, double loss) {
   if (mode_ == Mode::kTerminal) {
     if (now - last_draw_ >= kRedrawSeconds || step == total_) Draw(step);
   } else if (mode_ == Mode::kLog && now - last_log_ >= kLogSeconds) {
-    std::fprintf(stderr, "%s\n", ProgressLogLine(Point(step)).c_str());
-    last_log_ = now;
+    Log(step, now);
   }
 }
 

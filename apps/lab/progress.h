@@ -60,6 +60,7 @@ class Progress {
  private:
   ProgressPoint Point(long step) const;
   void Draw(long step);
+  void Log(long step, double now);  // one plain line (log mode)
 
   Mode mode_;
   long total_, eval_every_;
