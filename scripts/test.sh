@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The README's test command, and what CI runs: installs the packages, finds CIFAR-10 without
 # downloading it, builds and tests the release preset on the host, then cross-builds the rpi-aarch64
-# and rpi-armhf presets and runs their tests under qemu, with qemu's default CPU and again with a
-# Pi's (QEMU_CPU=cortex-a72 for aarch64, cortex-a7 for armhf), and last runs the cross-architecture
-# check (tests/apps/cross_arch_test.cc: a model trained here predicts alike on the ARM builds, also
-# the full aarch64 build on a Pi 4's CPU without AES, and prints nothing on stderr), then makes the
-# Debian packages of the release and inference-only Pi builds (scripts/package.sh) and checks them
-# (tests/packaging/check_deb.sh: control fields, contents, the unpacked binaries run, lintian).
+# and rpi-armhf presets and runs their tests under qemu, with qemu's default CPU, and the kernel
+# tests again with a Pi's (QEMU_CPU=cortex-a72 for aarch64, cortex-a7 for armhf), and last runs the
+# cross-architecture check (tests/apps/cross_arch_test.cc: a model trained here predicts alike on
+# the ARM builds, also the full aarch64 build on a Pi 4's CPU without AES, and prints nothing on
+# stderr), then makes the Debian packages of the release and inference-only Pi builds
+# (scripts/package.sh) and checks them (tests/packaging/check_deb.sh: control fields, contents,
+# the unpacked binaries run, lintian).
 # On the host it also builds the release-mpi preset and runs its `mpirun` tests (ctest -L mpi),
 # the release-inference preset (the inference-only build a Pi gets) with its own tests, and the
 # sanitize preset (clang 14, ASan + UBSan, any report fails the test): the unit suite again, and
@@ -14,9 +15,12 @@
 # the tests on the real data, the install tests and the command-line tests (label cli: they run
 # the binary and check its messages, which the release suite does; the cli fuzz target covers
 # argument parsing under the sanitizers) are left out there (CMakePresets.json), to keep the
-# suite's time down. Ends
-# with one summary line per suite ("release: 40 passed, 0 failed, 2 skipped") and a total; exits
-# non-zero if any step failed.
+# suite's time down. The ARM suites run two tests at a time and leave out, besides the data
+# tests, the run-lifecycle tests (label lifecycle) and two long search tests of ExperimentsCli:
+# they train for many minutes under qemu and check files and signals, which behave alike on every
+# architecture; the release suite runs them. Ends with one summary line per suite ("release: 40
+# passed, 0 failed, 2 skipped, 118 s") and a total with the time; exits non-zero if any step
+# failed.
 # Usage: scripts/test.sh
 # Environment: CIFAR10_DIR / CIFAR10_ARCHIVE  the data (see find_data.sh); without them the data
 #              tests skip themselves.  TINYMLP_SKIP_ARM=1  skips the ARM suites and their packages.
@@ -39,7 +43,10 @@ summary=() passed=0 failed=0 skipped=0
 # model when given), and adds its line to the summary. A suite that fails before its tests run
 # counts as one failure in the total.
 suite() {
-  local p=$1 cpu=${2:-} st=0 counts p_fail p_total p_skip
+  local p=$1 cpu=${2:-} st=0 counts p_fail p_total p_skip start=$SECONDS labels=()
+  # On a Pi's CPU model only the kernels (label kernel) run again: Highway picks other targets
+  # there, while the rest of the suite does not depend on the CPU model it ran under first.
+  [[ -z $cpu ]] || labels=(-L kernel)
   local log=build/$1/ctest${cpu:+-$cpu}.log name=$1${cpu:+ (QEMU_CPU=$cpu)}
   echo "test.sh: === $name ==="
   if ! cmake --preset "$p"; then
@@ -48,7 +55,7 @@ suite() {
   if ! cmake --build --preset "$p" -j"$(nproc)"; then
     summary+=("$name: FAILED to build") && failed=$((failed + 1)) && return
   fi
-  env ${cpu:+QEMU_CPU=$cpu} ctest --preset "$p" --output-on-failure 2>&1 | tee "$log" || st=$?
+  env ${cpu:+QEMU_CPU=$cpu} ctest --preset "$p" "${labels[@]}" --output-on-failure 2>&1 | tee "$log" || st=$?
   # ctest closes with "N% tests passed, F tests failed out of T", counting skipped tests as passed.
   counts=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of \([0-9]*\).*/\1 \2/p' "$log")
   if [[ -z $counts ]]; then
@@ -59,7 +66,7 @@ suite() {
     summary+=("$name: FAILED, ctest exited $st (see $log)") && failed=$((failed + 1)) && return
   fi
   p_skip=$(grep -c '(Skipped)$' "$log" || true)
-  summary+=("$name: $((p_total - p_fail - p_skip)) passed, $p_fail failed, $p_skip skipped")
+  summary+=("$name: $((p_total - p_fail - p_skip)) passed, $p_fail failed, $p_skip skipped, $((SECONDS - start)) s")
   passed=$((passed + p_total - p_fail - p_skip)) failed=$((failed + p_fail)) skipped=$((skipped + p_skip))
 }
 
@@ -72,7 +79,7 @@ shim=$PWD/build/rpi-aarch64/tests/packaging/libno_aes_shim.so
 # Pi CPUs), and on the full rpi-aarch64 binary on a Pi 4's CPU without AES. It needs the data:
 # without it the test skips itself.
 cross_check() {
-  local log=build/release/ctest-cross.log st=0 runners p sizes=""
+  local log=build/release/ctest-cross.log st=0 runners p sizes="" start=$SECONDS
   local a64=$PWD/build/rpi-aarch64-inference/tinymlp a32=$PWD/build/rpi-armhf-inference/tinymlp
   echo "test.sh: === cross-arch ==="
   for p in rpi-aarch64-inference rpi-armhf-inference; do
@@ -99,7 +106,7 @@ cross_check() {
   elif grep -q '(Skipped)$\|\[  SKIPPED \]' "$log"; then
     summary+=("cross-arch: skipped (no CIFAR-10 data); $sizes") && skipped=$((skipped + 1))
   else
-    summary+=("cross-arch: passed; $sizes") && passed=$((passed + 1))
+    summary+=("cross-arch: passed, $((SECONDS - start)) s; $sizes") && passed=$((passed + 1))
   fi
 }
 
@@ -149,5 +156,5 @@ packages
 
 echo "test.sh: summary"
 printf '%s\n' "${summary[@]}"
-echo "total: $passed passed, $failed failed, $skipped skipped"
+echo "total: $passed passed, $failed failed, $skipped skipped, $((SECONDS / 60)) min $((SECONDS % 60)) s"
 ((failed == 0))

@@ -112,7 +112,8 @@ for deb in "${debs[@]}"; do
   [[ -n $chosen && $chosen != SCALAR ]] || fail "$name: chosen_target='$chosen'"
 
   # A man page for every subcommand the binary lists, each named for it.
-  subcommands=$($run "$bin" --help | sed -n '/^Subcommands:/,$s/^  \([a-z][a-z-]*\) .*/\1/p')
+  # The list ends at its blank line; the example after it also starts with two spaces.
+  subcommands=$($run "$bin" --help | sed -n '/^Subcommands:/,/^$/s/^  \([a-z][a-z-]*\) .*/\1/p')
   [[ -n $subcommands ]] || fail "$name: tinymlp --help lists no subcommand"
   for page in tinymlp $(sed 's/^/tinymlp-/' <<<"$subcommands"); do
     gz=$root/usr/share/man/man1/$page.1.gz
@@ -130,7 +131,7 @@ for deb in "${debs[@]}"; do
     fi
   fi
   if [[ -n $model ]]; then
-    classes=$($run "$bin" predict --json --top 1 --model "$model" "$data/test_batch.bin" \
+    classes=$($run "$bin" predict --json --per-image --top 1 --model "$model" "$data/test_batch.bin" \
       2>"$tmp/err" | grep -o '"index":[0-9]*' | tr -d '"index:' | tr '\n' ' ') ||
       fail "$name: predict failed"
     [[ ! -s $tmp/err ]] || fail "$name: predict wrote on stderr: $(head -c 300 "$tmp/err")"
