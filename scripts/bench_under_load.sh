@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Training speed idle and on a busy machine, side by side (`scripts/bench.sh --under-load` runs
-# this). Each measurement is a median of REPS runs, taken three times: idle; beside a loop that
-# starts short processes one after another (what a build or a shell script does to a desktop);
-# beside a steady busy loop. Both loads stop by themselves (`timeout`) even if this script dies.
+# this). Each measurement is a median of REPS runs (PyTorch's of 3), taken three times: idle;
+# beside a loop that starts short processes one after another (what a build or a shell script
+# does to a desktop); beside a steady busy loop. Both loads stop by themselves (`timeout`) even if this script dies.
 #
 # Measurements, at 1 and 2 threads: `tinymlp bench-train` (49k, m = 50, batch 100: ms per step),
 # the 49k default run without evaluations (train_seconds and wall seconds), one epoch of the wide
@@ -29,13 +29,18 @@ median() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (
 # The value of key=... in a command's output.
 value_of() { grep -o "$1=[0-9.e+-]*" | tail -1 | cut -d= -f2; }
 
-# measure NAME COMMAND...: REPS runs, the median of the value the command prints last.
+# measure NAME KEY COMMAND...: REPS runs (3 for the slow PyTorch peer), the median of the value
+# of KEY the command prints last. Each run gets fresh output folders: train refuses an occupied one.
 declare -A results
 measure() {
-  local name=$1 key=$2
+  local name=$1 key=$2 n=$reps
   shift 2
+  [[ $name != pytorch* ]] || n=$((reps < 3 ? reps : 3))
   local v
-  v=$(for _ in $(seq "$reps"); do "$@" 2>&1 | value_of "$key"; done | median)
+  v=$(for _ in $(seq "$n"); do
+    rm -rf "$tmp/run" "$tmp/wide"
+    "$@" 2>&1 | value_of "$key"
+  done | median)
   results["$condition/$name"]=$v
   printf '  %-44s %10s\n' "$name" "$v"
 }
