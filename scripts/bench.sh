@@ -17,10 +17,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 if [[ ${1:-} == --under-load ]]; then
   shift
+  ./scripts/deps.sh --bench
   [[ -n ${TINYMLP_BENCH_BUILD:-} ]] || cmake --preset release >/dev/null
   exec scripts/bench_under_load.sh "$@"
 fi
 
+./scripts/deps.sh # libopenblas-dev, the peer of the GEMM benchmarks
 build=${TINYMLP_BENCH_BUILD:-build/release}
 [[ -n ${TINYMLP_BENCH_BUILD:-} ]] || cmake --preset release >/dev/null
 cmake --build "$build" --target tinymlp tinymlp-bench
