@@ -18,7 +18,8 @@
 # suite's time down. The ARM suites run two tests at a time and leave out, besides the data
 # tests, the run-lifecycle tests (label lifecycle) and two long search tests of ExperimentsCli:
 # they train for many minutes under qemu and check files and signals, which behave alike on every
-# architecture; the release suite runs them. Ends with one summary line per suite ("release: 40
+# architecture; the release suite runs them. The aarch64 suite also leaves out the command-line
+# tests (label cli): a 64-bit Linux like the host's, while armhf, 32-bit, runs them all. Ends with one summary line per suite ("release: 40
 # passed, 0 failed, 2 skipped, 118 s") and a total with the time; exits non-zero if any step
 # failed.
 # Usage: scripts/test.sh
