@@ -29,7 +29,8 @@ bool ParseDouble(const std::string& field, double* value) {
   char* end = nullptr;
   errno = 0;
   const double v = std::strtod(field.c_str(), &end);
-  if (*end != '\0' || errno == ERANGE || !std::isfinite(v)) return false;
+  // The whole field, not up to a NUL byte inside it ("0.1\0garbage" is not a number).
+  if (end != field.c_str() + field.size() || errno == ERANGE || !std::isfinite(v)) return false;
   *value = v;
   return true;
 }
@@ -37,10 +38,15 @@ bool ParseDouble(const std::string& field, double* value) {
 std::string MetricsCsvHeader() { return std::string(kMetricsCsvColumns) + "\n"; }
 
 std::string MetricsCsvLine(const MetricsRow& r) {
-  char line[256];
-  std::snprintf(line, sizeof(line), "%ld,%.4f,%.6g,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f\n", r.step,
-                r.epoch, r.eta, r.train.loss, r.train.cost, r.train.accuracy, r.validation.loss,
-                r.validation.cost, r.validation.accuracy);
+  // %.6f of a finite double can take over 300 characters (a cost of 1e300 before divergence is
+  // caught): measure first, so that a line is never cut short.
+  auto print = [&r](char* out, size_t size) {
+    return std::snprintf(out, size, "%ld,%.4f,%.6g,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f\n", r.step,
+                         r.epoch, r.eta, r.train.loss, r.train.cost, r.train.accuracy,
+                         r.validation.loss, r.validation.cost, r.validation.accuracy);
+  };
+  std::string line(static_cast<size_t>(print(nullptr, 0)), '\0');
+  print(line.data(), line.size() + 1);
   return line;
 }
 

@@ -60,14 +60,13 @@ std::vector<double> NiceTicks(double lo, double hi, int target, double* step) {
 }
 
 std::string TickLabel(double value, double step) {
-  char text[32];
   if (step < 1e-3 && value == 0) return "0";
-  if (step < 1e-3) {
-    std::snprintf(text, sizeof(text), "%.1e", value);
-  } else {
-    const int decimals = std::max(0, static_cast<int>(std::ceil(-std::log10(step) - 1e-9)));
-    std::snprintf(text, sizeof(text), "%.*f", decimals, value);
-  }
+  // Large ticks (a diverging loss of 1e40) take %e too: %f would print 41 digits.
+  const bool exponent = step < 1e-3 || std::fabs(value) >= 1e15;
+  const int decimals =
+      exponent ? 1 : std::max(0, static_cast<int>(std::ceil(-std::log10(step) - 1e-9)));
+  char text[32];
+  std::snprintf(text, sizeof(text), exponent ? "%.*e" : "%.*f", decimals, value);
   return text;
 }
 

@@ -64,6 +64,29 @@ TEST(MetricsCsv, RejectsMalformedFiles) {
                   "m.csv", "step");
   ExpectDataError([&] { ParseMetricsCsv(kHeader + "0,0,0.1,1,1,0.5,1,1,nan\n", "m.csv"); }, "m.csv",
                   "line 2");
+  // A NUL byte inside a field (the fuzz target's finding: strtod stopped there and the field
+  // passed as 0.5).
+  const std::string nul = kHeader + "0,0,0.1,1,1,0.5" + std::string(3, '\0') + ",1,1,0.5\n";
+  ExpectDataError([&] { ParseMetricsCsv(nul, "m.csv"); }, "m.csv", "line 2");
+}
+
+// Huge but finite values: the writer printed into 256 bytes and cut the line, which the reader
+// then refused (found by the metrics_csv fuzz target).
+TEST(MetricsCsv, HugeValuesRoundTrip) {
+  MetricsRow r;
+  r.step = 100;
+  r.epoch = 0.2;
+  r.eta = 0.01f;
+  r.train = {1e294, -1e300, 0.5};
+  r.validation = {2.3, 2.4, 0.1};
+  const std::string line = MetricsCsvLine(r);
+  EXPECT_GT(line.size(), 600u);
+  EXPECT_EQ(line.back(), '\n');
+  const std::vector<MetricsRow> rows = ParseMetricsCsv(MetricsCsvHeader() + line, "m.csv");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].train.loss, 1e294);  // %.6f prints every digit of a whole double
+  EXPECT_EQ(rows[0].train.cost, -1e300);
+  EXPECT_DOUBLE_EQ(rows[0].validation.accuracy, 0.1);
 }
 
 SearchRow SampleRow(float lambda, double accuracy) {

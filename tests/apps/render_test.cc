@@ -108,6 +108,8 @@ TEST(NiceTicks, CoverTheRangeWithRoundSteps) {
   EXPECT_EQ(TickLabel(0.5, 0.5), "0.5");
   EXPECT_EQ(TickLabel(0.0, 2e-4), "0");
   EXPECT_EQ(TickLabel(6e-4, 2e-4), "6.0e-04");
+  EXPECT_EQ(TickLabel(2e40, 1e40), "2.0e+40");  // was 41 digits cut to 31
+  EXPECT_EQ(TickLabel(-3e15, 1e15), "-3.0e+15");
 }
 
 TEST(LineChart, CurvesAreDrawnWhereTheDataSays) {
