@@ -19,9 +19,9 @@
 # tests, the run-lifecycle tests (label lifecycle) and two long search tests of ExperimentsCli:
 # they train for many minutes under qemu and check files and signals, which behave alike on every
 # architecture; the release suite runs them. The aarch64 suite also leaves out the command-line
-# tests (label cli): a 64-bit Linux like the host's, while armhf, 32-bit, runs them all. Ends with one summary line per suite ("release: 40
-# passed, 0 failed, 2 skipped, 118 s") and a total with the time; exits non-zero if any step
-# failed.
+# tests (label cli): a 64-bit Linux like the host's, while armhf, 32-bit, runs them all.
+# Ends with one summary line per suite ("release: 40 passed, 0 failed, 2 skipped, 118 s") and a
+# total with the time; exits non-zero if any step failed.
 # Usage: scripts/test.sh
 # Environment: CIFAR10_DIR / CIFAR10_ARCHIVE  the data (see find_data.sh); without them the data
 #              tests skip themselves.  TINYMLP_SKIP_ARM=1  skips the ARM suites and their packages.
