@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <exception>
 #include <map>
 #include <mutex>
 
 #include "engine/base/crc32.h"
+#include "engine/base/parallel.h"
 #include "platform/files.h"
 
 namespace tinymlp {
@@ -44,8 +46,32 @@ std::vector<DataFileSum> ChecksumDataFiles(const std::string& dir_in, Split spli
   const int files = split == Split::k10k ? 2 : 5;
   for (int i = 1; i <= files; ++i) names.push_back("data_batch_" + std::to_string(i) + ".bin");
   names.push_back("test_batch.bin");
-  std::vector<DataFileSum> sums;
-  for (const std::string& name : names) sums.push_back(SumFile(dir, name));
+  // One file per chunk, over the worker team: the CRC is most of the cost (about 1.2 GB/s on
+  // one core), and the files are independent. A chunk must not throw through the team, so
+  // each keeps its error and the first file's error in file order is rethrown.
+  struct Job {
+    const std::string* dir;
+    const std::vector<std::string>* names;
+    std::vector<DataFileSum>* sums;
+    std::vector<std::exception_ptr>* errors;
+  };
+  std::vector<DataFileSum> sums(names.size());
+  std::vector<std::exception_ptr> errors(names.size());
+  const Job job{&dir, &names, &sums, &errors};
+  ParallelFor(
+      static_cast<int>(names.size()),
+      [](const void* ctx, int i) {
+        const Job& j = *static_cast<const Job*>(ctx);
+        try {
+          (*j.sums)[i] = SumFile(*j.dir, (*j.names)[i]);
+        } catch (...) {
+          (*j.errors)[i] = std::current_exception();
+        }
+      },
+      &job);
+  for (const std::exception_ptr& error : errors) {
+    if (error) std::rethrow_exception(error);
+  }
   return sums;
 }
 

@@ -3,12 +3,17 @@
 // the settings' fingerprint that keeps a checkpoint from being resumed under other settings.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <string>
 #include <vector>
 
+#include "apps/lab/data_checksums.h"
 #include "apps/lab/progress.h"
 #include "apps/lab/run_record.h"
+#include "engine/base/crc32.h"
 #include "platform/error.h"
+#include "platform/threads.h"
+#include "tests/util/test_util.h"
 
 namespace tinymlp {
 namespace {
@@ -124,6 +129,35 @@ TEST(RunRecord, SettingsKeyIgnoresOnlyWhereTheRunLives) {
       "--data",   "/data", "--split",  "49k",     "--threads", "2",
       "--hidden", "50,30", "--lambda", "0.00115", "--seed",    "18446744073709551615"};
   EXPECT_EQ(flags, want);
+}
+
+// The files are summed over the worker team, one file per chunk: the sums are each file's own
+// CRC-32 in file order, and a file that cannot be read is one DataError naming it (thrown on the
+// calling thread, whichever thread read the file).
+TEST(DataChecksums, EachFileItsOwnCrcAndErrorsReachTheCaller) {
+  testing::TempDir dir;
+  testing::WriteRandomCifarDir(dir.path(), 7);
+  SetThreadCount(2);
+  const std::vector<DataFileSum> sums = ChecksumDataFiles(dir.path(), Split::k49k);
+  ASSERT_EQ(sums.size(), 6u);
+  for (const DataFileSum& sum : sums) {
+    const std::vector<uint8_t> bytes = testing::ReadBytes(dir.File(sum.name));
+    EXPECT_EQ(sum.bytes, bytes.size()) << sum.name;
+    EXPECT_EQ(sum.crc32, Crc32(bytes.data(), bytes.size())) << sum.name;
+  }
+  EXPECT_EQ(sums[0].name, "data_batch_1.bin");
+  EXPECT_EQ(sums[5].name, "test_batch.bin");
+  testing::TempDir broken;
+  testing::WriteRandomCifarDir(broken.path(), 3);
+  ASSERT_EQ(std::remove(broken.File("data_batch_4.bin").c_str()), 0);
+  try {
+    ChecksumDataFiles(broken.path(), Split::k49k);
+    ADD_FAILURE() << "a missing file was summed";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kData);
+    EXPECT_NE(std::string(e.what()).find("data_batch_4.bin"), std::string::npos) << e.what();
+  }
+  SetThreadCount(0);
 }
 
 }  // namespace

@@ -3,7 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include "platform/error.h"
+#include "platform/threads.h"
 #include "tests/util/test_util.h"
 
 namespace tinymlp {
@@ -104,6 +108,30 @@ TEST(Cifar10, NormalizationIsPerDimension) {
   double mean = 0;
   for (int i = 0; i < d.count(); ++i) mean += d.image(i)[100];
   EXPECT_NEAR(n.mean[100], mean / d.count(), 1e-3);
+}
+
+// Over several chunks of images (the last one partial) and on two threads, the integer sums
+// give exactly the doubles of a plain double loop over every pixel.
+TEST(Cifar10, NormalizationEqualsADoubleLoopAtAnyThreadCount) {
+  const Dataset d = ParseBatch(testing::RandomBatchBytes(5000, 11), "x");
+  for (int threads : {1, 2}) {
+    SetThreadCount(threads);
+    const Normalization n = Normalization::FromData(d);
+    for (int k : {0, 1, 1023, 2047, 3071}) {
+      double sum = 0, sum_sq = 0;
+      for (int i = 0; i < d.count(); ++i) {
+        const double v = d.image(i)[k];
+        sum += v, sum_sq += v * v;
+      }
+      const double mean = sum / d.count();
+      const double var = std::max(0.0, sum_sq / d.count() - mean * mean);
+      EXPECT_EQ(n.mean[k], static_cast<float>(mean))
+          << "dimension " << k << ", threads " << threads;
+      EXPECT_EQ(n.inv_std[k], static_cast<float>(1.0 / std::max(std::sqrt(var), 1e-3)))
+          << "dimension " << k << ", threads " << threads;
+    }
+  }
+  SetThreadCount(0);
 }
 
 }  // namespace
