@@ -4,7 +4,9 @@
 // after a warm-up, and prints the median, the GFLOP/s the network's products imply at that
 // median, and the time of one forward pass over the whole training split. A measurement, not a
 // check: the numbers depend on the machine and its load. Results (key=value lines or --json):
-// target, threads, ms_per_step, gflops, eval_ms.
+// target, threads, ms_per_step, gflops, ms_mean_per_step (the mean, which pays for the stalled
+// steps a median hides), eval_ms, solo_job_share (the timed steps' parallel jobs the worker team
+// ran on one thread because workers had held jobs up: 0 on an idle machine).
 #include <hwy/targets.h>
 
 #include <algorithm>
@@ -18,6 +20,7 @@
 #include "apps/tinymlp/options.h"
 #include "apps/tinymlp/results.h"
 #include "apps/tinymlp/run_flags.h"
+#include "engine/base/parallel.h"
 #include "engine/base/phase_timer.h"
 #include "engine/io/cifar10.h"
 #include "engine/ops/kernels.h"
@@ -76,12 +79,18 @@ void RunBenchTrain(const BenchTrainOptions& o) {
   const int warmup = std::max(10, o.steps / 10);
   for (int i = 0; i < warmup; ++i) trainer.Step(0.01f);
   std::vector<double> seconds(o.steps);
+  const TeamCounts before = CallingTeamCounts();
   for (int i = 0; i < o.steps; ++i) {
     const double start = NowSeconds();
     trainer.Step(0.01f);
     seconds[i] = NowSeconds() - start;
   }
   const double step_s = Median(seconds);
+  // The mean pays for every stalled step that the median hides (a loaded machine's cost).
+  double total_s = 0;
+  for (double s : seconds) total_s += s;
+  const TeamCounts after = CallingTeamCounts();
+  const int64_t jobs = after.jobs - before.jobs, solo_jobs = after.solo_jobs - before.solo_jobs;
   // The breakdown times the same number of steps again with a PhaseTimer attached (the median
   // above stays untouched by the timer's clock reads).
   PhaseTimer timer;
@@ -109,7 +118,10 @@ void RunBenchTrain(const BenchTrainOptions& o) {
   results.Add("target", hwy::TargetName(DispatchedTarget())).Add("threads", ThreadCount());
   results.Add("ms_per_step", 1e3 * step_s, 4)
       .Add("gflops", 1e-9 * StepFlops(shape, o.batch) / step_s, 2);
+  results.Add("ms_mean_per_step", 1e3 * total_s / o.steps, 4);
   results.Add("eval_ms", 1e3 * eval_s, 2);
+  // The share of the timed steps' parallel jobs that the team ran on one thread (backing off).
+  results.Add("solo_job_share", jobs == 0 ? 0.0 : double(solo_jobs) / jobs, 4);
   if (o.breakdown) {
     // Mean milliseconds per step in each phase, per layer where the phase has one (layer 1 is
     // the first hidden layer), e.g. breakdown_linear_forward_1_ms.

@@ -27,6 +27,11 @@ WorkerTeam* TeamOf(int threads) {
 
 void StartWorkerThreads() { TeamOf(ThreadCount()); }
 
+TeamCounts CallingTeamCounts() {
+  if (t_team == nullptr) return {};
+  return {t_team->jobs_run(), t_team->solo_jobs_run()};
+}
+
 void ParallelFor(int chunks, void (*fn)(const void* ctx, int i), const void* ctx) {
   const int threads = ThreadCount();
   if (chunks <= 1 || threads <= 1 || t_inside) {

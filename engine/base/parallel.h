@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 
 namespace tinymlp {
 
@@ -43,6 +44,14 @@ void ParallelRanges(size_t n, size_t grain, const Body& body) {
       },
       &ranges);
 }
+
+// The calling thread's team so far: jobs handed to it, and those it ran on the calling thread
+// alone because workers had been holding jobs up (WorkerTeam's backing off). Zeros without a
+// team (one thread).
+struct TeamCounts {
+  int64_t jobs = 0, solo_jobs = 0;
+};
+TeamCounts CallingTeamCounts();
 
 // Creates the calling thread's team now, so that no later call allocates (a training step
 // allocates nothing; otherwise the first ParallelFor would start the threads).

@@ -53,6 +53,15 @@ bool WorkerTeam::RunOneChunk() {
 void WorkerTeam::Run(int chunks, ChunkFn fn, const void* ctx) {
   TINYMLP_CHECK(chunks >= 0 && chunks <= kMaxChunks, "WorkerTeam::Run: %d chunks", chunks);
   if (chunks == 0) return;
+  ++jobs_run_;
+  const int64_t now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                             std::chrono::steady_clock::now().time_since_epoch())
+                             .count();
+  if (!policy_.OfferNext(now_ns)) {
+    ++solo_run_;
+    for (int i = 0; i < chunks; ++i) fn(ctx, i);
+    return;
+  }
   // No worker is inside a chunk here (the previous Run waited for all of them), so the job's
   // fields can be rewritten before the job is published.
   fn_ = fn;

@@ -13,6 +13,11 @@
 // Waiting: a worker polls for 300 us after its last chunk (the next region of a step follows
 // within microseconds), then sleeps on a condition variable until the next job is published.
 //
+// Backing off: a second thread does not always pay (a loaded machine, engine/base/team_policy.h),
+// so each job asks the team's TeamPolicy first and runs on the caller alone when the policy has
+// measured that to be faster just now. The workers are then not offered it, poll out and sleep,
+// and their core goes to whoever needs it.
+//
 // Determinism is the callers' (engine/base/parallel.h): a chunk's result never depends on which
 // thread runs it.
 #pragma once
@@ -23,6 +28,8 @@
 #include <mutex>
 #include <thread>
 #include <vector>
+
+#include "engine/base/team_policy.h"
 
 namespace tinymlp {
 
@@ -42,6 +49,11 @@ class WorkerTeam {
   // arrive in time, and returns when all calls have returned. One calling thread only (the
   // thread that owns the team); allocates nothing.
   void Run(int chunks, ChunkFn fn, const void* ctx);
+
+  // Since the team started: every job with chunks, and those the caller ran alone because the
+  // policy had found that faster.
+  int64_t jobs_run() const { return jobs_run_; }
+  int64_t solo_jobs_run() const { return solo_run_; }
 
  private:
   // The job's claim state in one word, so a claim is one compare-and-swap that also proves the
@@ -65,6 +77,9 @@ class WorkerTeam {
   // chunk has run), so a worker never runs one job's chunk with another's function.
   ChunkFn fn_ = nullptr;
   const void* ctx_ = nullptr;
+
+  TeamPolicy policy_;  // the caller's alone: no worker reads it
+  int64_t jobs_run_ = 0, solo_run_ = 0;
 
   std::atomic<bool> stop_{false};
   std::atomic<int> sleepers_{0};

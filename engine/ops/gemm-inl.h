@@ -445,13 +445,27 @@ inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b,
     }
   }
 
-  // Threads pay from about 2 MFLOP and when each gets at least two column tiles. The column
-  // tiles are cut into up to gemm::kChunks contiguous chunks that threads claim as they come.
-  const bool threaded = 2.0 * m * n * k > 2e6 && col_tiles >= 4;
-  const int chunks = threaded ? std::min(gemm::kChunks, col_tiles) : 1;
+  // Threads pay from about 2 MFLOP. Chunks are up to gemm::kChunks contiguous runs of tiles that
+  // threads claim as they come: runs of column tiles, or, when op(A) is larger than a core's L2
+  // and op(B) has few columns (a wide layer's forward product, 1024 x 3072 times a batch of
+  // 100), runs of row tiles. Cut by columns, every chunk would stream all of the packed A (12 MB
+  // there) at 12 columns of work per load, and two cores would share the L3's bandwidth; cut by
+  // rows, A is read once in all. Either way each element of C gets the same sums in the same
+  // order, so the cut never changes a bit.
+  const bool by_rows = static_cast<size_t>(tiled_m) * k * sizeof(float) >= (size_t{1} << 20) &&
+                       row_tiles >= 4 && col_tiles < 2 * gemm::kChunks;
+  const bool threaded = 2.0 * m * n * k > 2e6 && (by_rows || col_tiles >= 4);
+  const int chunks = !threaded ? 1 : std::min(gemm::kChunks, by_rows ? row_tiles : col_tiles);
   auto run_chunk = [&](int chunk) {
-    const int jt_begin = static_cast<int>(static_cast<long>(col_tiles) * chunk / chunks);
-    const int jt_end = static_cast<int>(static_cast<long>(col_tiles) * (chunk + 1) / chunks);
+    auto part = [&](int count, int i) {
+      return static_cast<int>(static_cast<long>(count) * i / chunks);
+    };
+    const int jt_begin = by_rows ? 0 : part(col_tiles, chunk);
+    const int jt_end = by_rows ? col_tiles : part(col_tiles, chunk + 1);
+    const int t_begin = by_rows ? part(row_tiles, chunk) : 0;
+    const int t_end = by_rows ? part(row_tiles, chunk + 1) : row_tiles;
+    // The rows past the tiles go with the last run of rows (all of them, when cut by columns).
+    const bool remainder_rows = !by_rows || chunk == chunks - 1;
     // Images are converted a slab of column tiles at a time into the chunk's own slab; a
     // matrix B is read in place, the whole chunk at once.
     const int group_tiles = images != nullptr ? kImageSlabTiles : jt_end - jt_begin;
@@ -483,8 +497,8 @@ inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b,
           args.b_step_p = b_step_p;
           args.b_step_j = b_step_j;
         }
-        for (int t0 = 0; t0 < row_tiles; t0 += mc_tiles) {
-          const int t1 = std::min(row_tiles, t0 + mc_tiles);
+        for (int t0 = t_begin; t0 < t_end; t0 += mc_tiles) {
+          const int t1 = std::min(t_end, t0 + mc_tiles);
           for (int jt = g0; jt < g1; ++jt) {
             const int cols = std::min(kTileCols, n - jt * kTileCols);
             args.b = b_block + (jt - g0) * kTileCols * args.b_step_j;
@@ -499,7 +513,7 @@ inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b,
             }
           }
         }
-        for (int r = tiled_m; r < m; ++r) {
+        for (int r = tiled_m; remainder_rows && r < m; ++r) {
           const bool a_cols = ta == Trans::kNo;  // op(A)(r, p) = A(r, p): a row of A is strided
           const float* a_row = a_cols ? a.data + r + static_cast<size_t>(k0) * a.ld
                                       : a.data + k0 + static_cast<size_t>(r) * a.ld;

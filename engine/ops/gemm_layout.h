@@ -10,7 +10,8 @@ namespace tinymlp::gemm {
 // K in blocks of kKc steps: a kKc x kTileCols slice of op(B) is 9 KiB, for L1. GemmDescend
 // (gemm.h) needs K in one block: kGemmDescendMaxK is this.
 constexpr int kKc = 384;
-// C's column tiles are cut into at most kChunks contiguous chunks that threads claim.
+// C is cut into at most kChunks contiguous runs of column tiles (or of row tiles) that threads
+// claim.
 constexpr int kChunks = 8;
 // The widest vector any target may have, in floats (SVE allows 2048 bits).
 constexpr int kMaxLanes = 2048 / 32;

@@ -20,7 +20,9 @@ TEST(BenchTrain, PrintsStepTimeGflopsAndEvalTime) {
   const RunOutput r = RunTinymlp("bench-train --data " + dir.path() +
                                  " --split 10k --batch 20 --steps 5 --threads 1");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const std::regex lines(R"((^|\n)ms_per_step=[0-9.]+\ngflops=[0-9.]+\neval_ms=[0-9.]+\n$)");
+  const std::regex lines(
+      R"((^|\n)ms_per_step=[0-9.]+\ngflops=[0-9.]+\nms_mean_per_step=[0-9.]+\neval_ms=[0-9.]+\n)"
+      R"(solo_job_share=0\.0000\n$)");  // one thread: no team, nothing run alone
   EXPECT_TRUE(std::regex_search(r.out, lines)) << r.out;
 }
 

@@ -231,7 +231,8 @@ TEST_F(OutputCli, InfoGradcheckPlotWeightsBenchJson) {
               {"units", "units_drawn", "wrote"});
   EXPECT_EQ(weights["units"], 50);
   const json bench = RunBoth("bench-train --data " + Data() + " --split 10k --steps 3 --threads 1",
-                             {"target", "threads", "ms_per_step", "gflops", "eval_ms"});
+                             {"target", "threads", "ms_per_step", "gflops", "ms_mean_per_step",
+                              "eval_ms", "solo_job_share"});
 }
 
 TEST_F(OutputCli, SearchJson) {

@@ -88,7 +88,12 @@ TEST(Gemm, LargeTrainingShapes) {
     Rng rng(2);
     for (Shape s : {Shape{Trans::kNo, Trans::kNo, 50, 100, 3072},
                     Shape{Trans::kNo, Trans::kYes, 50, 3072, 100},
-                    Shape{Trans::kYes, Trans::kNo, 50, 100, 10}}) {
+                    Shape{Trans::kYes, Trans::kNo, 50, 100, 10},
+                    // op(A) over 1 MB and few columns: threads split the row tiles (a wide
+                    // layer's forward product, scaled down), A as it is and transposed.
+                    Shape{Trans::kNo, Trans::kNo, 300, 40, 1000},
+                    Shape{Trans::kYes, Trans::kNo, 301, 37, 1000},
+                    Shape{Trans::kNo, Trans::kYes, 297, 40, 1000}}) {
       const int a_rows = s.ta == Trans::kNo ? s.m : s.k, b_rows = s.tb == Trans::kNo ? s.k : s.n;
       PaddedMat a(a_rows, s.ta == Trans::kNo ? s.k : s.m, a_rows, rng);
       PaddedMat b(b_rows, s.tb == Trans::kNo ? s.n : s.k, b_rows, rng);
@@ -214,6 +219,26 @@ TEST(Gemm, ResultDoesNotDependOnThreadCount) {
   Gemm(Trans::kNo, Trans::kYes, 1.0f, a.view, b.view, 0.0f, two.view, workspace.get());
   SetThreadCount(0);
   EXPECT_EQ(one.storage, two.storage);
+}
+
+TEST(Gemm, ResultDoesNotDependOnThreadCountWhenSplitByRows) {
+  // A 1.2 MB op(A) and 40 columns: the threads take runs of row tiles. With op(B) transposed
+  // and 297 rows, the row past the last whole vector (8 or 4 lanes) is summed along C's row
+  // (RemainderRow), in the last run.
+  Rng rng(15);
+  const int m = 297, n = 40, k = 1000;
+  for (Trans tb : {Trans::kNo, Trans::kYes}) {
+    PaddedMat a(m, k, m, rng);
+    PaddedMat b(tb == Trans::kNo ? k : n, tb == Trans::kNo ? n : k, tb == Trans::kNo ? k : n, rng);
+    PaddedMat one(m, n, m, rng), two(m, n, m, rng);
+    auto workspace = hwy::AllocateAligned<float>(GemmWorkspaceFloats(m, k));
+    SetThreadCount(1);
+    Gemm(Trans::kNo, tb, 1.0f, a.view, b.view, 0.0f, one.view, workspace.get());
+    SetThreadCount(2);
+    Gemm(Trans::kNo, tb, 1.0f, a.view, b.view, 0.0f, two.view, workspace.get());
+    SetThreadCount(0);
+    EXPECT_EQ(one.storage, two.storage) << "tb=" << int(tb);
+  }
 }
 
 // ---- an ImageBatch as op(B) ------------------------------------------------------------------
