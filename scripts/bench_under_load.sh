@@ -1,26 +1,33 @@
 #!/usr/bin/env bash
 # Training speed idle and on a busy machine, side by side (`scripts/bench.sh --under-load` runs
-# this). Each measurement is a median of REPS runs (PyTorch's of 3), taken three times: idle;
-# beside a loop that starts short processes one after another (what a build or a shell script
-# does to a desktop); beside a steady busy loop. Both loads stop by themselves (`timeout`) even if this script dies.
+# this). Each measurement is a median of REPS runs, taken three times: idle; beside a loop that
+# starts short processes one after another (what a build or a shell script does to a desktop);
+# beside a steady busy loop. Both loads stop by themselves (`timeout`) even if this script dies.
+# Within a repetition every binary and thread count runs once, one after the other, so a drift
+# in the machine's speed (a shared host's neighbours) reaches all of them alike.
 #
-# Measurements, at 1 and 2 threads: `tinymlp bench-train` (49k, m = 50, batch 100: ms per step),
-# the 49k default run without evaluations (train_seconds and wall seconds), one epoch of the wide
-# network (3072-1024-512-10, batch norm, dropout 0.1, Adam, batch 100: train_seconds) and the
-# same epoch in PyTorch (scripts/peers/wide_epoch_torch.py, Debian python3-torch), and, with
-# TINYMLP_PEER set, the same tinymlp measurements of that other binary (e.g. the previous commit).
+# Measurements, at 1 and 2 threads: `tinymlp bench-train` (49k, m = 50, batch 100: the median
+# step and the mean step, which pays for the stalled steps a median hides), the 49k default run
+# without evaluations (train_seconds, and the wall seconds of the same run), one epoch of the wide
+# network (3072-1024-512-10, batch norm, dropout 0.1, Adam, batch 100: train_seconds) and, idle,
+# the same epoch in PyTorch (scripts/peers/wide_epoch_torch.py, Debian python3-torch, median of
+# 3); with TINYMLP_PEER set, the same tinymlp measurements of that other binary (e.g. the previous
+# commit's). Closes with the ratios the acceptance of issue 15 reads: 2 threads over 1 in each
+# condition, loaded over idle, and this build over the peer.
 #
 # Usage: CIFAR10_DIR=... scripts/bench_under_load.sh
-# Environment: TINYMLP_BENCH_BUILD (default build/release), TINYMLP_PEER, REPS (default 5).
+# Environment: TINYMLP_BENCH_BUILD (default build/release), TINYMLP_PEER, REPS (default 5),
+#              CONDITIONS (default "idle churn busy").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${CIFAR10_DIR:?set CIFAR10_DIR to the CIFAR-10 binary folder}"
 build=${TINYMLP_BENCH_BUILD:-build/release}
 reps=${REPS:-5}
+read -r -a conditions <<<"${CONDITIONS:-idle churn busy}"
 tmp=$(mktemp -d)
 load_pid=""
 cleanup() {
-  [[ -n $load_pid ]] && kill "$load_pid" 2>/dev/null || true
+  if [[ -n $load_pid ]]; then kill "$load_pid" 2>/dev/null || true; fi
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -29,59 +36,70 @@ median() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (
 # The value of key=... in a command's output.
 value_of() { grep -o "$1=[0-9.e+-]*" | tail -1 | cut -d= -f2; }
 
-# measure NAME KEY COMMAND...: REPS runs (3 for the slow PyTorch peer), the median of the value
-# of KEY the command prints last. Each run gets fresh output folders: train refuses an occupied one.
-declare -A results
-measure() {
-  local name=$1 key=$2 n=$reps
-  shift 2
-  [[ $name != pytorch* ]] || n=$((reps < 3 ? reps : 3))
-  local v
-  v=$(for _ in $(seq "$n"); do
-    rm -rf "$tmp/run" "$tmp/wide"
-    "$@" 2>&1 | value_of "$key"
-  done | median)
-  results["$condition/$name"]=$v
-  printf '  %-44s %10s\n' "$name" "$v"
+# One run of each measurement, for binary $1 at $2 threads; each prints "NAME VALUE" lines.
+bench_train() {
+  local out
+  out=$("$1" bench-train --data "$CIFAR10_DIR" --threads "$2" --steps 2000 2>/dev/null)
+  echo "bench-train ms/step $(value_of ms_per_step <<<"$out")"
+  echo "bench-train mean ms/step $(value_of ms_mean_per_step <<<"$out")"
 }
-wall() { /usr/bin/time -f "wall=%e" "$@" 2>&1 >/dev/null; }
+run_49k() {
+  local out
+  rm -rf "$tmp/run"
+  out=$(/usr/bin/time -f "wall=%e" "$1" train --data "$CIFAR10_DIR" --split 49k --lambda 0.00115 \
+    --n-s 980 --cycles 3 --evals-per-cycle 0 --threads "$2" --out "$tmp/run" --quiet 2>&1)
+  echo "49k run train s $(value_of train_seconds <<<"$out")"
+  echo "49k run wall s $(value_of wall <<<"$out")"
+}
+wide_epoch() {
+  rm -rf "$tmp/wide"
+  echo "wide epoch s $("$1" train --data "$CIFAR10_DIR" --split 10k --hidden 1024,512 --batch-norm \
+    --dropout 0.1 --optimizer adam --schedule linear-decay --eta-max 1e-3 --eta-min 1e-5 \
+    --epochs 1 --evals-per-cycle 0 --lambda 1e-4 --threads "$2" --out "$tmp/wide" --quiet \
+    2>/dev/null | value_of train_seconds)"
+}
 
-run_all() {
-  local bin label
-  for bin in "$build/tinymlp" ${TINYMLP_PEER:+"$TINYMLP_PEER"}; do
-    label=$([[ $bin == "$build/tinymlp" ]] && echo tinymlp || echo peer)
-    for t in 1 2; do
-      measure "$label bench-train ms/step, $t thr" ms_per_step \
-        "$bin" bench-train --data "$CIFAR10_DIR" --threads "$t" --steps 2000
-      measure "$label 49k run train s, $t thr" train_seconds \
-        "$bin" train --data "$CIFAR10_DIR" --split 49k --lambda 0.00115 --n-s 980 --cycles 3 \
-        --evals-per-cycle 0 --threads "$t" --out "$tmp/run"
-      measure "$label 49k run wall s, $t thr" wall \
-        wall "$bin" train --data "$CIFAR10_DIR" --split 49k --lambda 0.00115 --n-s 980 \
-        --cycles 3 --evals-per-cycle 0 --threads "$t" --out "$tmp/run"
-      measure "$label wide epoch s, $t thr" train_seconds \
-        "$bin" train --data "$CIFAR10_DIR" --split 10k --hidden 1024,512 --batch-norm \
-        --dropout 0.1 --optimizer adam --schedule linear-decay --eta-max 1e-3 --eta-min 1e-5 \
-        --epochs 1 --evals-per-cycle 0 --lambda 1e-4 --threads "$t" --out "$tmp/wide"
+binaries=("$build/tinymlp" ${TINYMLP_PEER:+"$TINYMLP_PEER"})
+label_of() { [[ $1 == "$build/tinymlp" ]] && echo tinymlp || echo peer; }
+
+declare -A samples results
+run_condition() {
+  local bin t name value
+  for _ in $(seq "$reps"); do
+    for bin in "${binaries[@]}"; do
+      for t in 1 2; do
+        while read -r -a f; do
+          value=${f[-1]} name="$(label_of "$bin") ${f[*]:0:${#f[@]}-1}, $t thr"
+          samples["$name"]+="$value "
+        done < <(bench_train "$bin" "$t"; run_49k "$bin" "$t"; wide_epoch "$bin" "$t")
+      done
     done
   done
-  if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
+  if [[ $condition == idle ]] && /usr/bin/python3 -c 'import torch' 2>/dev/null; then
     for t in 1 2; do
-      measure "pytorch wide epoch s, $t thr" torch_epoch_seconds \
-        /usr/bin/python3 scripts/peers/wide_epoch_torch.py "$CIFAR10_DIR" "$t"
+      for _ in 1 2 3; do
+        samples["pytorch wide epoch s, $t thr"]+="$(/usr/bin/python3 scripts/peers/wide_epoch_torch.py \
+          "$CIFAR10_DIR" "$t" | value_of torch_epoch_seconds) "
+      done
     done
   fi
+  for name in "${!samples[@]}"; do
+    results["$condition/$name"]=$(tr ' ' '\n' <<<"${samples[$name]}" | grep . | median)
+  done
+  for name in "${!samples[@]}"; do
+    printf '  %-40s %10s   (%s)\n' "$name" "${results[$condition/$name]}" "${samples[$name]% }"
+  done | sort
+  samples=()
 }
 
 cmake --build "$build" --target tinymlp >/dev/null
-conditions=(idle churn busy)
 for condition in "${conditions[@]}"; do
   case $condition in
     churn) timeout 3600 sh -c 'while :; do /bin/true; done' & load_pid=$! ;;
     busy) timeout 3600 sh -c 'while :; do :; done' & load_pid=$! ;;
   esac
   echo "bench_under_load: $condition ($(date -u +%T), load $(cut -d' ' -f1-3 /proc/loadavg))"
-  run_all
+  run_condition
   if [[ -n $load_pid ]]; then
     kill "$load_pid" 2>/dev/null || true
     wait "$load_pid" 2>/dev/null || true
@@ -89,12 +107,35 @@ for condition in "${conditions[@]}"; do
   fi
 done
 
-echo "bench_under_load: medians of $reps, idle / beside a process-spawning loop / beside a busy loop"
-printf '%-44s %10s %10s %10s %8s\n' measurement idle churn busy churn/idle
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "x%.2f", a / b; else printf "-" }'; }
+echo "bench_under_load: medians of $reps (PyTorch: 3); ${conditions[*]}"
+header=(measurement "${conditions[@]}")
+printf '%-40s' "${header[0]}" && printf ' %10s' "${header[@]:1}" && echo
 for key in "${!results[@]}"; do
   [[ $key == idle/* ]] || continue
   name=${key#idle/}
-  i=${results[idle/$name]} c=${results[churn/$name]:-} b=${results[busy/$name]:-}
-  printf '%-44s %10s %10s %10s %8s\n' "$name" "$i" "$c" "$b" \
-    "$(awk -v c="$c" -v i="$i" 'BEGIN { if (i > 0) printf "x%.2f", c / i }')"
+  printf '%-40s' "$name"
+  for c in "${conditions[@]}"; do printf ' %10s' "${results[$c/$name]:--}"; done
+  echo
 done | sort
+echo "bench_under_load: ratios (2 thr / 1 thr in each condition; loaded / idle at 1 thread)"
+for key in "${!results[@]}"; do
+  [[ $key == */tinymlp*", 1 thr" || $key == */peer*", 1 thr" ]] || continue
+  c=${key%%/*} name=${key#*/}
+  two=${results[$c/${name%1 thr}2 thr]:-}
+  line="$c ${name%, 1 thr}: 2/1 thr $(ratio "$two" "${results[$key]}")"
+  [[ $c == idle ]] || line+=", $c/idle 1 thr $(ratio "${results[$key]}" "${results[idle/$name]:-}")"
+  echo "  $line"
+done | sort
+if [[ -n ${TINYMLP_PEER:-} ]]; then
+  echo "bench_under_load: this build / the peer (below 1: this build is faster)"
+  for key in "${!results[@]}"; do
+    [[ $key == */tinymlp* ]] || continue
+    c=${key%%/*} name=${key#*/tinymlp }
+    echo "  $c $name: $(ratio "${results[$key]}" "${results[$c/peer $name]:-}")"
+  done | sort
+fi
+for t in 1 2; do
+  w=${results["idle/tinymlp wide epoch s, $t thr"]:-} p=${results["idle/pytorch wide epoch s, $t thr"]:-}
+  [[ -z $p ]] || echo "bench_under_load: idle wide epoch, $t thr: PyTorch / tinymlp $(ratio "$p" "$w")"
+done
