@@ -69,6 +69,8 @@ run_condition() {
     for bin in "${binaries[@]}"; do
       for t in 1 2; do
         while read -r -a f; do
+          # A binary without the key (an older peer) prints no value: nothing to record.
+          [[ ${f[-1]} =~ ^[0-9.e+-]+$ ]] || continue
           value=${f[-1]} name="$(label_of "$bin") ${f[*]:0:${#f[@]}-1}, $t thr"
           samples["$name"]+="$value "
         done < <(bench_train "$bin" "$t"; run_49k "$bin" "$t"; wide_epoch "$bin" "$t")

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "engine/base/check.h"
+#include "platform/clock.h"
 #include "platform/threads.h"
 
 namespace tinymlp {
@@ -54,10 +55,8 @@ void WorkerTeam::Run(int chunks, ChunkFn fn, const void* ctx) {
   TINYMLP_CHECK(chunks >= 0 && chunks <= kMaxChunks, "WorkerTeam::Run: %d chunks", chunks);
   if (chunks == 0) return;
   ++jobs_run_;
-  const int64_t now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                             std::chrono::steady_clock::now().time_since_epoch())
-                             .count();
-  if (!policy_.OfferNext(now_ns)) {
+  const int64_t start_ns = NowNanoseconds();
+  if (!policy_.OfferNext(start_ns)) {
     ++solo_run_;
     for (int i = 0; i < chunks; ++i) fn(ctx, i);
     return;
@@ -77,8 +76,10 @@ void WorkerTeam::Run(int chunks, ChunkFn fn, const void* ctx) {
     { std::lock_guard<std::mutex> lock(mutex_); }
     wake_.notify_all();
   }
-  while (RunOneChunk()) {
-  }
+  const int64_t cpu_start_ns = ThreadCpuNanoseconds();
+  int mine = 0;
+  while (RunOneChunk()) ++mine;
+  const int64_t cpu_ns = ThreadCpuNanoseconds() - cpu_start_ns;
   // Every chunk is claimed: wait only for those still running on a worker.
   for (int spins = 0; finished_.load(std::memory_order_acquire) < chunks; ++spins) {
     if (spins < 2000) {
@@ -86,6 +87,11 @@ void WorkerTeam::Run(int chunks, ChunkFn fn, const void* ctx) {
     } else {
       std::this_thread::yield();  // the worker may be waiting for this core
     }
+  }
+  // Alone, the caller would have run every chunk at the pace of its own CPU time on these.
+  if (mine > 0) {
+    const int64_t end_ns = NowNanoseconds();
+    policy_.Record(end_ns - start_ns, cpu_ns * chunks / mine, end_ns);
   }
 }
 
