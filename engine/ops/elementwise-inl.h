@@ -94,6 +94,17 @@ void RowSumsTarget(ConstMat x, float alpha, float* HWY_RESTRICT out) {
   }
 }
 
+// exp(x), and NaN where x is NaN. Highway 1.0.3's Exp turns its argument into an integer
+// exponent, which is undefined behaviour for NaN on the emulated targets (EMU128, SCALAR):
+// UBSan's float-cast-overflow check found it through a crafted model whose scores overflowed
+// to inf - inf. NaN lanes go in as 0 and come out as the NaN they were; every other lane gets
+// hn::Exp's bits.
+template <class D, class V>
+HWY_INLINE V ExpOrNaN(D d, V x) {
+  const auto is_number = hn::Eq(x, x);
+  return hn::IfThenElse(is_number, hn::Exp(d, hn::IfThenElseZero(is_number, x)), x);
+}
+
 // Softmax, cross-entropy and, when g.data is not null, the gradient g = (p - Y) * scale, in one
 // pass over each column (the normalizing pass writes p and g together).
 double SoftmaxCrossEntropyColumns(ConstMat s, const uint8_t* HWY_RESTRICT labels, Mat p, Mat g,
@@ -118,13 +129,13 @@ double SoftmaxCrossEntropyColumns(ConstMat s, const uint8_t* HWY_RESTRICT labels
     float label_score = 0.0f;
     if (labels != nullptr) label_score = sc[labels[j]] - max;
     for (i = 0; i + N <= rows; i += N) {
-      const auto e = hn::Exp(d, hn::Sub(hn::LoadU(d, sc + i), shift));
+      const auto e = ExpOrNaN(d, hn::Sub(hn::LoadU(d, sc + i), shift));
       vsum = hn::Add(vsum, e);
       hn::StoreU(e, d, pc + i);
     }
     if (i < rows) {
       const size_t rest = static_cast<size_t>(rows - i);
-      const auto e = hn::Exp(d, hn::Sub(LoadTail(d, sc + i, rest, kLowest), shift));
+      const auto e = ExpOrNaN(d, hn::Sub(LoadTail(d, sc + i, rest, kLowest), shift));
       vsum = hn::Add(vsum, hn::IfThenElseZero(hn::FirstN(d, rest), e));
       StoreTail(d, e, pc + i, rest);
     }

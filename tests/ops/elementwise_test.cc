@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "engine/base/rng.h"
@@ -101,6 +102,27 @@ TEST(Elementwise, SoftmaxCrossEntropyMatchesReference) {
           ExpectNear(s.view, want.view, 1e-6);
         }
       }
+  });
+}
+
+// Scores that overflowed (inf - inf in the layer below): a NaN in a column makes that column's
+// probabilities NaN and leaves the other columns exact, on every target (the sanitize suite runs
+// this under UBSan, where Highway's emulated Exp of a NaN was undefined behaviour).
+TEST(Elementwise, SoftmaxOfANaNScoreIsNaNAndDefined) {
+  ForEachTarget([] {
+    Rng rng(9);
+    for (int rows : {7, 10, 33}) {
+      PaddedMat s(rows, 3, rows + 2, rng);
+      PaddedMat want(rows, 3, rows + 2, rng), p(rows, 3, rows + 2, rng);
+      reference::SoftmaxCrossEntropy<float>(s.view, nullptr, want.view);
+      s.view(rows - 1, 1) = std::numeric_limits<float>::quiet_NaN();
+      SoftmaxCrossEntropy(s.view, nullptr, p.view);
+      for (int i = 0; i < rows; ++i) {
+        EXPECT_TRUE(std::isnan(p.view(i, 1))) << "row " << i << " of " << rows;
+        EXPECT_NEAR(p.view(i, 0), want.view(i, 0), 1e-6);
+        EXPECT_NEAR(p.view(i, 2), want.view(i, 2), 1e-6);
+      }
+    }
   });
 }
 
