@@ -16,10 +16,12 @@
 # the binary and check its messages, which the release suite does; the cli fuzz target covers
 # argument parsing under the sanitizers) are left out there (CMakePresets.json), to keep the
 # suite's time down. The ARM suites run two tests at a time and leave out, besides the data
-# tests, the run-lifecycle tests (label lifecycle) and two long search tests of ExperimentsCli:
-# they train for many minutes under qemu and check files and signals, which behave alike on every
-# architecture; the release suite runs them. The aarch64 suite also leaves out the command-line
-# tests (label cli): a 64-bit Linux like the host's, while armhf, 32-bit, runs them all.
+# tests, the run-lifecycle tests (label lifecycle): they train for many minutes under qemu and
+# check files and signals, which behave alike on every architecture; the release suite runs them.
+# The aarch64 suite also leaves out the command-line tests (label cli) and the arena tests
+# (NoAlloc, MeasuredArena): a 64-bit Linux like the host's; armhf, 32-bit, runs the arena tests
+# and the command-line tests of what a Pi runs, not those of the training commands (ExperimentsCli,
+# NetworkFlagsCli, OutputCli, BenchTrain).
 # Ends with one summary line per suite ("release: 40 passed, 0 failed, 2 skipped, 118 s") and a
 # total with the time; exits non-zero if any step failed.
 # Usage: scripts/test.sh
