@@ -14,8 +14,10 @@
 # each fuzz target of tests/fuzz over its committed corpus plus 50,000 new inputs (label fuzz);
 # the tests on the real data, the install tests and the command-line tests (label cli: they run
 # the binary and check its messages, which the release suite does; the cli fuzz target covers
-# argument parsing under the sanitizers) are left out there (CMakePresets.json), to keep the
-# suite's time down. The ARM suites run two tests at a time and leave out, besides the data
+# argument parsing under the sanitizers) and the two longest training tests
+# (Mlp.OverfitsASmallSample, Trainer.EveryOptimizerLowersTheLoss: 6 minutes of the suite on a
+# machine without AVX-512, where the sanitize build's kernels run emulated) are left out there
+# (CMakePresets.json), to keep the suite's time down. The ARM suites run two tests at a time and leave out, besides the data
 # tests, the run-lifecycle tests (label lifecycle): they train for many minutes under qemu and
 # check files and signals, which behave alike on every architecture; the release suite runs them.
 # The aarch64 suite also leaves out the command-line tests (label cli) and the arena tests
