@@ -17,9 +17,10 @@
 # argument parsing under the sanitizers) and the two longest training tests
 # (Mlp.OverfitsASmallSample, Trainer.EveryOptimizerLowersTheLoss: 6 minutes of the suite on a
 # machine without AVX-512, where the sanitize build's kernels run emulated) are left out there
-# (CMakePresets.json), to keep the suite's time down. The ARM suites run two tests at a time and leave out, besides the data
-# tests, the run-lifecycle tests (label lifecycle): they train for many minutes under qemu and
-# check files and signals, which behave alike on every architecture; the release suite runs them.
+# (CMakePresets.json), to keep the suite's time down. The ARM suites run two tests at a time and
+# leave out, besides the data tests, the run-lifecycle tests (label lifecycle): they train for
+# many minutes under qemu and check files and signals, which behave alike on every architecture;
+# the release suite runs them.
 # The aarch64 suite also leaves out the command-line tests (label cli) and the arena tests
 # (NoAlloc, MeasuredArena): a 64-bit Linux like the host's; armhf, 32-bit, runs the arena tests
 # and the command-line tests of what a Pi runs, not those of the training commands (ExperimentsCli,
