@@ -2,13 +2,13 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <exception>
 #include <map>
 #include <mutex>
 
+#include "apps/lab/job_pool.h"
 #include "engine/base/crc32.h"
-#include "engine/base/parallel.h"
 #include "platform/files.h"
+#include "platform/threads.h"
 
 namespace tinymlp {
 namespace {
@@ -46,32 +46,13 @@ std::vector<DataFileSum> ChecksumDataFiles(const std::string& dir_in, Split spli
   const int files = split == Split::k10k ? 2 : 5;
   for (int i = 1; i <= files; ++i) names.push_back("data_batch_" + std::to_string(i) + ".bin");
   names.push_back("test_batch.bin");
-  // One file per chunk, over the worker team: the CRC is most of the cost (about 1.2 GB/s on
-  // one core), and the files are independent. A chunk must not throw through the team, so
-  // each keeps its error and the first file's error in file order is rethrown.
-  struct Job {
-    const std::string* dir;
-    const std::vector<std::string>* names;
-    std::vector<DataFileSum>* sums;
-    std::vector<std::exception_ptr>* errors;
-  };
+  // One file per job, on as many threads as the run trains with: the CRC is most of the cost
+  // (about 1.2 GB/s on one core), and the files are independent. RunJobs leaves the calling
+  // thread's count at the per-job 1, so it is put back.
   std::vector<DataFileSum> sums(names.size());
-  std::vector<std::exception_ptr> errors(names.size());
-  const Job job{&dir, &names, &sums, &errors};
-  ParallelFor(
-      static_cast<int>(names.size()),
-      [](const void* ctx, int i) {
-        const Job& j = *static_cast<const Job*>(ctx);
-        try {
-          (*j.sums)[i] = SumFile(*j.dir, (*j.names)[i]);
-        } catch (...) {
-          (*j.errors)[i] = std::current_exception();
-        }
-      },
-      &job);
-  for (const std::exception_ptr& error : errors) {
-    if (error) std::rethrow_exception(error);
-  }
+  const int threads = ThreadCount();
+  RunJobs(names.size(), threads, 1, [&](size_t i) { sums[i] = SumFile(dir, names[i]); });
+  SetThreadCount(threads);
   return sums;
 }
 

@@ -131,9 +131,9 @@ TEST(RunRecord, SettingsKeyIgnoresOnlyWhereTheRunLives) {
   EXPECT_EQ(flags, want);
 }
 
-// The files are summed over the worker team, one file per chunk: the sums are each file's own
-// CRC-32 in file order, and a file that cannot be read is one DataError naming it (thrown on the
-// calling thread, whichever thread read the file).
+// The files are summed one per job on two threads: the sums are each file's own CRC-32 in file
+// order, and a file that cannot be read is one DataError naming it (thrown on the calling
+// thread, whichever thread read the file).
 TEST(DataChecksums, EachFileItsOwnCrcAndErrorsReachTheCaller) {
   testing::TempDir dir;
   testing::WriteRandomCifarDir(dir.path(), 7);
