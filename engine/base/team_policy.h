@@ -11,10 +11,18 @@
 // all of them (CPU time, so that time the caller lost to our own worker counts against the team;
 // and a job compared with itself, so big and small jobs mix freely). Over kWindow offered jobs,
 // if the team saved under 3 % of the alone time, the next jobs run alone for `factor` times that
-// window's duration, then kWindow jobs are offered again; factor starts at kFirstFactor and
-// doubles up to kMaxFactor while windows keep losing. On an idle machine every window wins and
-// nothing is ever run alone; on a loaded one the offered windows cost at most 1/kFirstFactor of
-// the time at first, and 1/kMaxFactor once the load has held.
+// window's duration, then kWindow jobs are offered again; factor starts at kFirstFactor, grows
+// fourfold up to kMaxFactor while windows keep losing and halves on a winning one (a reset would
+// let one lucky window on a loaded machine bring back the short times alone). A window that has
+// taken twice the alone time after kEarlyJobs jobs ends there, lost. The offered windows are the
+// policy's whole cost on a loaded machine, each one a few stalled workers (measured beside
+// process churn with factors doubling to 128: 3 % of the jobs offered made the mean step 7-11 %
+// slower than one thread's; growing fourfold to 1024, 1 % and 0-6 %).
+// On an idle machine every window wins and nothing is ever run alone; on a loaded one the offered
+// windows cost at most 1/kFirstFactor of the time at first and 1/kMaxFactor once the load has
+// held, and the team is back within kMaxFactor + 1 windows' time after the load ends (up to
+// about ten seconds for a training step's jobs: a slow return after a build, for a cheap probe
+// during one).
 //
 // The policy only times jobs; which thread runs a chunk never changes a result (parallel.h).
 #pragma once
@@ -26,7 +34,8 @@ namespace tinymlp {
 class TeamPolicy {
  public:
   static constexpr int kWindow = 32;
-  static constexpr int kFirstFactor = 8, kMaxFactor = 128;
+  static constexpr int kEarlyJobs = 8;
+  static constexpr int kFirstFactor = 8, kMaxFactor = 1024;
 
   // As a job starts, with a steady clock's time: true if the job is to be offered to the team.
   bool OfferNext(int64_t now_ns);

@@ -44,7 +44,7 @@ TEST(TeamPolicy, RunsAloneWhileTheTeamLoses) {
   const int jobs = 100000;
   const int64_t offered = m.Run(jobs, kAlone, kTeamLoaded);
   EXPECT_FALSE(m.policy.team_chosen());
-  // A window of kWindow jobs, then alone for 8, 16, ... 128 windows' time.
+  // A window of kWindow jobs, then alone for 8, 32, ... 1024 windows' time.
   EXPECT_LT(offered, jobs / 50) << "jobs offered";
 }
 
@@ -81,6 +81,39 @@ TEST(TeamPolicy, TimeAloneIsAtLeastAMillisecondAWindow) {
   ASSERT_FALSE(m.policy.team_chosen());
   const int alone_jobs = TeamPolicy::kFirstFactor * 1'000'000 / 1000;
   EXPECT_EQ(m.Run(alone_jobs - 1, 1000, 1500), 0);
+}
+
+TEST(TeamPolicy, AClearlyLosingWindowEndsEarly) {
+  // With the team 3x slower than alone, the first window is given up after kEarlyJobs jobs; 20 %
+  // slower, it runs its kWindow jobs (a stalled worker early in a window may yet be made up).
+  Machine slow;
+  int offered = 0;
+  while (slow.policy.team_chosen()) offered += static_cast<int>(slow.Run(1, kAlone, 3 * kAlone));
+  EXPECT_EQ(offered, TeamPolicy::kEarlyJobs);
+  Machine lagging;
+  offered = 0;
+  while (lagging.policy.team_chosen()) {
+    offered += static_cast<int>(lagging.Run(1, kAlone, kAlone + kAlone / 5));
+  }
+  EXPECT_EQ(offered, TeamPolicy::kWindow);
+}
+
+TEST(TeamPolicy, ALuckyWindowDoesNotBringBackShortTimesAlone) {
+  // Loaded, but one offered window in three happens to pay (the noise of a shared machine). Had a
+  // winning window reset the time alone to kFirstFactor windows, about a tenth of the jobs would be
+  // offered, two losing windows in every three; halving keeps it near 1 %.
+  Machine m;
+  int64_t offered = 0, windows = 0;
+  const int jobs = 2'000'000;
+  for (int i = 0; i < jobs; ++i) {
+    const bool lucky = windows % 3 == 2;
+    const int64_t got = m.Run(1, kAlone, lucky ? kTeamIdle : kTeamLoaded);
+    offered += got;
+    // A window ends with the team not chosen (it lost) or, after kWindow jobs, chosen (it paid).
+    if (got) windows += !m.policy.team_chosen() || offered % TeamPolicy::kWindow == 0;
+  }
+  ASSERT_GT(windows, 10) << "the machine was probed again and again";
+  EXPECT_LT(offered, jobs / 50) << "jobs offered";
 }
 
 }  // namespace
