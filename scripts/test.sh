@@ -34,7 +34,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 skip_arm=${TINYMLP_SKIP_ARM:-0}
-if [[ $skip_arm == 1 ]]; then ./scripts/deps.sh --mpi --fuzz; else ./scripts/deps.sh --arm --mpi --fuzz; fi
+if [[ $skip_arm == 1 ]]; then ./scripts/deps.sh --mpi --fuzz --lint; else ./scripts/deps.sh --arm --mpi --fuzz --lint; fi
 
 rc=0
 data=$(./scripts/find_data.sh --no-download) || rc=$?
@@ -118,7 +118,7 @@ cross_check() {
 
 # packages: the .deb files of the release build and, unless TINYMLP_SKIP_ARM=1, of the
 # inference-only Pi builds (scripts/package.sh; the presets are built by then, so this is mostly
-# cpack), checked by tests/packaging/check_deb.sh (lintian too, when installed).
+# cpack), checked by tests/packaging/check_deb.sh, lintian included (deps.sh --lint installs it).
 packages() {
   local presets=(release) log=build/packages-check.log st=0 start=$SECONDS
   [[ $skip_arm == 1 ]] || presets+=(rpi-aarch64-inference rpi-armhf-inference)

@@ -1,5 +1,6 @@
 // tinymlp eval: a saved model on test_batch.bin: its accuracy and, with --per-class, each class's
 // accuracy and the confusion matrix (--plot draws that as a heat map).
+#include <cmath>
 #include <memory>
 #include <string>
 #include <vector>
@@ -45,6 +46,12 @@ void RunEval(const EvalOptions& o) {
   // confusion[true * K + predicted]
   std::vector<int64_t> confusion(static_cast<size_t>(kClasses) * kClasses, 0);
   const Evaluation e = EvaluateModel(model, test, confusion.data());
+  // NaN only from scores that are not finite (an infinite loss is a legitimate, overconfident
+  // model): weights that pass the file's checks yet overflow float arithmetic.
+  if (std::isnan(e.loss)) {
+    throw DataError(o.model + ": the class scores are not finite numbers (weights too large " +
+                    "for float arithmetic: a corrupt or diverged model)");
+  }
 
   Results results;
   results.Add("model", o.model).Add("test_images", test.count());

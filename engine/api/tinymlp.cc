@@ -6,6 +6,7 @@
 #include "tinymlp/tinymlp.h"
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 #include <utility>
 
@@ -54,7 +55,7 @@ std::vector<std::string> ClassNames() {
 }  // namespace
 
 struct Classifier::Impl {
-  explicit Impl(Model m) : model(std::move(m)), names(ClassNames()) {}
+  Impl(Model m, std::string from) : model(std::move(m)), names(ClassNames()), source(from) {}
 
   // Makes the network and buffers hold at least `columns` images per pass (at most kMaxChunk).
   void Reserve(int columns) {
@@ -89,12 +90,24 @@ struct Classifier::Impl {
           cols};
       buffers->net.Forward(x, nullptr);
       const Mat p = buffers->net.probabilities();
+      // Probabilities are NaN only where the scores were not finite: weights that pass every
+      // check of the file yet overflow float arithmetic (a crafted or diverged model).
+      for (int j = 0; j < cols; ++j) {
+        for (int k = 0; k < p.rows; ++k) {
+          if (std::isnan(p.col(j)[k])) {
+            throw DataError(source + ": the class scores of image " + std::to_string(first + j) +
+                            " are not finite numbers (weights too large for float arithmetic: "
+                            "a corrupt or diverged model)");
+          }
+        }
+      }
       for (int j = 0; j < cols; ++j) on_image(first + j, p.col(j));
     }
   }
 
   Model model;
   std::vector<std::string> names;
+  std::string source;  // what error messages call the model: its file, or "the trained model"
   // The forward pass, built on first use (Reserve). The buffers live in the arena: they are
   // declared after it, so they are destroyed first.
   int capacity = 0;
@@ -114,7 +127,7 @@ Classifier Classifier::Load(const std::string& path) {
                     std::to_string(model.shape.classes) +
                     ", not a CIFAR-10 classifier (3072 -> 10)");
   }
-  return Classifier(std::make_unique<Impl>(std::move(model)));
+  return Classifier(std::make_unique<Impl>(std::move(model), path));
 }
 
 std::vector<Prediction> Classifier::Classify(const uint8_t* image, int top_k, PixelLayout layout) {
@@ -330,7 +343,8 @@ Classifier Classifier::Train(const ImageSet& train_set, const TrainOptions& o) {
     progress = [&](long step, float, double loss) { o.progress(step, steps, loss); };
   }
   trainer.Run(schedule, Dataset(), nullptr, progress);
-  return Classifier(std::make_unique<Impl>(Model::FromNetwork(trainer.network(), norm)));
+  return Classifier(
+      std::make_unique<Impl>(Model::FromNetwork(trainer.network(), norm), "the trained model"));
 }
 
 #endif  // TINYMLP_INFERENCE_ONLY

@@ -265,6 +265,34 @@ TEST_F(PredictTest, UnknownModelVersionIsAOneLineDataError) {
                      {path, "version " + std::to_string(kModelFormatVersion + 98)});
 }
 
+TEST_F(PredictTest, ModelWhoseScoresOverflowIsAOneLineDataError) {
+  // Finite weights (the file's checks pass) so large that the scores overflow to infinity and
+  // softmax would answer NaN: predict and eval refuse, naming the model.
+  for (int l = 0; l < net_->shape().layers(); ++l) {
+    const Mat w = net_->params().w[l];
+    for (int j = 0; j < w.cols; ++j)
+      for (int i = 0; i < w.rows; ++i) w.col(j)[i] *= 1e30f;
+  }
+  const std::string path = dir_ + "/overflow.tmlp";
+  SaveModel(path, Model::FromNetwork(*net_, norm_));
+  const std::string image = WritePng("a.png", RandomPixels(1, 1), 32, 32);
+  ExpectOneLineError(RunTinymlp("predict --model '" + path + "' '" + image + "'"), 1,
+                     {path, "not finite"});
+  // eval on a test_batch.bin of three images.
+  std::vector<uint8_t> batch;
+  const std::vector<uint8_t> pixels = RandomPixels(3, 7);
+  for (int i = 0; i < 3; ++i) {
+    batch.push_back(static_cast<uint8_t>(i));
+    batch.insert(batch.end(), pixels.begin() + i * kImageDim, pixels.begin() + (i + 1) * kImageDim);
+  }
+  WriteBytes(dir_ + "/test_batch.bin", batch);
+  ExpectOneLineError(RunTinymlp("eval --model '" + path + "' --data '" + dir_ + "'"), 1,
+                     {path, "not finite"});
+  // The same model with its weights as they were answers both.
+  EXPECT_EQ(RunTinymlp("predict --model '" + model_path_ + "' '" + image + "'").exit_code, 0);
+  EXPECT_EQ(RunTinymlp("eval --model '" + model_path_ + "' --data '" + dir_ + "'").exit_code, 0);
+}
+
 TEST_F(PredictTest, MissingInputIsAOneLineDataError) {
   const std::string path = dir_ + "/nowhere.png";
   ExpectOneLineError(RunTinymlp("predict --model '" + model_path_ + "' '" + path + "'"), 1, {path});

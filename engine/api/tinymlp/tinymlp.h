@@ -173,7 +173,9 @@ class Classifier {
   ~Classifier();
 
   // The top_k (1 to classes()) most probable classes of one image of kImageBytes, most
-  // probable first; ties go to the lower label.
+  // probable first; ties go to the lower label. Classify, Probabilities and Accuracy throw Error
+  // (kData), naming the model and the image, when a model's scores are not finite numbers (its
+  // weights overflow float arithmetic: a crafted or diverged model) instead of answering NaN.
   std::vector<Prediction> Classify(const uint8_t* image, int top_k = 1,
                                    PixelLayout layout = PixelLayout::kInterleaved);
 
