@@ -153,11 +153,14 @@ class SearchMpi : public ::testing::Test {
   }
   static std::string data() { return dir_->path(); }
   static std::string Results(const std::string& name) { return dir_->File(name); }
-  // A small random search whose λ range spans good and bad settings, one thread per run.
+  // A small random search whose λ range spans good and bad settings, one thread per run. Each
+  // run is 4,000 steps (about 1.5 s on a 2026 desktop core): Open MPI's mpirun passes a Ctrl-C
+  // on to the ranks about a second after it gets it, and the interrupted search must still be
+  // running by then (with 1,000 steps a run, the whole search was over within that second).
   static std::string Args(const std::string& results, const std::string& data_dir = data()) {
     return "search --data '" + data_dir + "' --split 10k --lambda-log-min -4 --lambda-log-max 0 " +
            "--count " + std::to_string(kSettings) +
-           " --cycles 1 --n-s 500 --hidden 50 --seed 7 --threads 1 --results '" + results + "'";
+           " --cycles 1 --n-s 2000 --hidden 50 --seed 7 --threads 1 --results '" + results + "'";
   }
   // Three ranks, all with the same flags.
   static std::string MpiSearch(const std::string& results) {
