@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "engine/base/parallel.h"
+#include "engine/ops/adam.h"
 #include "platform/error.h"
 
 namespace tinymlp {
@@ -62,13 +63,10 @@ void Optimizer::Update(float* p, const float* g, float eta) {
       const float c1 = static_cast<float>(1 / (1 - beta1_t_));
       const float c2 = static_cast<float>(1 / std::sqrt(1 - beta2_t_));
       const float step = eta * c1;
-      ParallelRanges(n_, kGrain, [=](size_t begin, size_t end) {
-        for (size_t i = begin; i < end; ++i) {
-          m[i] = b1 * m[i] + (1 - b1) * g[i];
-          v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
-          p[i] -= step * m[i] / (std::sqrt(v[i]) * c2 + eps);
-        }
-      });
+      // The vector kernel (engine/ops/adam.h): the scalar loop spent about 6 cycles an element
+      // on its square root and division, a third of a wide network's step.
+      const AdamArgs args{p, m, v, g, b1, b2, step, c2, eps};
+      ParallelRanges(n_, kGrain, [&args](size_t begin, size_t end) { AdamStep(args, begin, end); });
       break;
     }
   }

@@ -5,6 +5,7 @@
 //                  an ImageBatch of uint8 images as an operand
 //   elementwise.h  bias, ReLU forward/backward, row sums, softmax + cross-entropy (+ gradient)
 //   gather.h       GatherNormalize: a mini-batch of uint8 images to normalized floats
+//   adam.h         AdamStep: Adam's update of a block of parameters (its reference inside)
 //   dispatch.h     DispatchedTarget(): the Highway target the kernels run on
 //
 // Each family has three files, as Highway's skeleton example does: the SIMD-free header above
@@ -16,6 +17,7 @@
 // GEMM's image packing and GatherNormalize).
 #pragma once
 
+#include "engine/ops/adam.h"         // IWYU pragma: export
 #include "engine/ops/dispatch.h"     // IWYU pragma: export
 #include "engine/ops/elementwise.h"  // IWYU pragma: export
 #include "engine/ops/gather.h"       // IWYU pragma: export
