@@ -34,7 +34,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 skip_arm=${TINYMLP_SKIP_ARM:-0}
-if [[ $skip_arm == 1 ]]; then ./scripts/deps.sh --mpi --fuzz --lint; else ./scripts/deps.sh --arm --mpi --fuzz --lint; fi
+deps=(--mpi --fuzz --lint)
+[[ $skip_arm == 1 ]] || deps+=(--arm)
+./scripts/deps.sh "${deps[@]}"
 
 rc=0
 data=$(./scripts/find_data.sh --no-download) || rc=$?

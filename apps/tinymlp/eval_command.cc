@@ -48,10 +48,7 @@ void RunEval(const EvalOptions& o) {
   const Evaluation e = EvaluateModel(model, test, confusion.data());
   // NaN only from scores that are not finite (an infinite loss is a legitimate, overconfident
   // model): weights that pass the file's checks yet overflow float arithmetic.
-  if (std::isnan(e.loss)) {
-    throw DataError(o.model + ": the class scores are not finite numbers (weights too large " +
-                    "for float arithmetic: a corrupt or diverged model)");
-  }
+  if (std::isnan(e.loss)) throw NonFiniteScoresError(o.model, "");
 
   Results results;
   results.Add("model", o.model).Add("test_images", test.count());

@@ -55,7 +55,8 @@ std::vector<std::string> ClassNames() {
 }  // namespace
 
 struct Classifier::Impl {
-  Impl(Model m, std::string from) : model(std::move(m)), names(ClassNames()), source(from) {}
+  Impl(Model m, std::string from)
+      : model(std::move(m)), names(ClassNames()), source(std::move(from)) {}
 
   // Makes the network and buffers hold at least `columns` images per pass (at most kMaxChunk).
   void Reserve(int columns) {
@@ -95,9 +96,7 @@ struct Classifier::Impl {
       for (int j = 0; j < cols; ++j) {
         for (int k = 0; k < p.rows; ++k) {
           if (std::isnan(p.col(j)[k])) {
-            throw DataError(source + ": the class scores of image " + std::to_string(first + j) +
-                            " are not finite numbers (weights too large for float arithmetic: "
-                            "a corrupt or diverged model)");
+            throw NonFiniteScoresError(source, "image " + std::to_string(first + j));
           }
         }
       }

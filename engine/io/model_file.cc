@@ -450,6 +450,12 @@ void SaveModel(const std::string& path, const Mlp<float>& net, const Normalizati
   SaveParts(path, PartsOf(net, norm));
 }
 
+Error NonFiniteScoresError(const std::string& model, const std::string& where) {
+  return DataError(model + ": the class scores" + (where.empty() ? "" : " of " + where) +
+                   " are not finite numbers (weights too large for float arithmetic: a corrupt "
+                   "or diverged model)");
+}
+
 Model LoadModel(const std::string& path) {
   return DecodeModel(ReadFileBytes(path, kModelMaxFileBytes, "model file"), path);
 }

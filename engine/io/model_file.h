@@ -27,6 +27,7 @@
 
 #include "engine/io/cifar10.h"
 #include "engine/model/mlp.h"
+#include "platform/error.h"
 
 namespace tinymlp {
 
@@ -78,5 +79,11 @@ Model DecodeModel(const std::vector<uint8_t>& bytes, const std::string& name);
 void SaveModel(const std::string& path, const Model& model);
 void SaveModel(const std::string& path, const Mlp<float>& net, const Normalization& norm);
 Model LoadModel(const std::string& path);
+
+// The error for a model whose class scores are not finite numbers: weights that pass every check
+// above yet overflow float arithmetic (a crafted or diverged model). `model` names it, `where`
+// (may be empty) says on which input; the Classifier API and `tinymlp eval` give it instead of
+// NaN answers.
+Error NonFiniteScoresError(const std::string& model, const std::string& where);
 
 }  // namespace tinymlp
