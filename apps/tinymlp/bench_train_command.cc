@@ -23,6 +23,7 @@
 #include "engine/base/parallel.h"
 #include "engine/base/phase_timer.h"
 #include "engine/io/cifar10.h"
+#include "engine/model/optimizer.h"
 #include "engine/ops/kernels.h"
 #include "engine/train/trainer.h"
 #include "platform/clock.h"
@@ -41,6 +42,10 @@ struct BenchTrainOptions {
   int threads = 0;
   bool json = false;
   bool breakdown = false;
+  // The wide network's settings, so its step can be broken down too (docs/benchmarks.md).
+  bool batch_norm = false;
+  float dropout = 0;
+  std::string optimizer = "sgd";
 };
 
 // Floating-point operations of one step's matrix products: per layer the forward product and
@@ -64,6 +69,8 @@ void RunBenchTrain(const BenchTrainOptions& o) {
   SetThreadCount(o.threads);
   MlpShape shape;
   shape.hidden = ParseHiddenLayers(o.hidden);
+  shape.batch_norm = o.batch_norm;
+  shape.dropout = o.dropout;
   const Cifar10 data = LoadCifar10(o.data, ParseSplit(o.split), /*with_test=*/false);
   if (o.batch > data.train.count()) {
     throw UsageError("--batch " + std::to_string(o.batch) + " is larger than the training set (" +
@@ -73,6 +80,7 @@ void RunBenchTrain(const BenchTrainOptions& o) {
   TrainConfig config;
   config.batch = o.batch;
   config.lambda = 0.001f;
+  config.optimizer.kind = ParseOptimizer(o.optimizer);
   Arena arena(MeasureArena<Trainer>(shape, config, data.train, norm));
   Trainer trainer(shape, config, data.train, norm, arena);
 
@@ -160,6 +168,14 @@ void AddBenchTrainCommand(CLI::App& app) {
   cmd->add_flag("--breakdown", o->breakdown,
                 "Also time each phase of a step (gather, each layer's products, batch norm, "
                 "ReLU/dropout, softmax, update): mean ms per step, keys breakdown_*_ms");
+  cmd->add_flag("--batch-norm", o->batch_norm,
+                "Batch normalization after every hidden linear layer, before the ReLU");
+  cmd->add_option("--dropout", o->dropout, "Probability of dropping a hidden unit while training")
+      ->check(CLI::Range(0.0f, 0.99f))
+      ->capture_default_str();
+  cmd->add_option("--optimizer", o->optimizer, "sgd, momentum, nesterov or adam")
+      ->check(ParsedBy(ParseOptimizer))
+      ->capture_default_str();
   cmd->add_option("--threads", o->threads, "Threads (0 = all cores)")
       ->check(CLI::Range(0, 4096))
       ->capture_default_str();

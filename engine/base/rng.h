@@ -16,11 +16,14 @@ class Rng {
   uint64_t state() const { return state_; }
 
   uint64_t Next() {
-    uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
+    uint64_t z = (state_ += kGamma);
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
     return z ^ (z >> 31);
   }
+  // Skips the next n draws at once: the state is a counter advanced by a constant, so a stream
+  // can be cut into pieces that threads draw from side by side (dropout's mask).
+  void Skip(uint64_t n) { state_ += n * kGamma; }
   // Uniform in [0, 1) with 53 random bits.
   double Uniform() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
   // Uniform integer in [0, n), n > 0.
@@ -33,6 +36,7 @@ class Rng {
   }
 
  private:
+  static constexpr uint64_t kGamma = 0x9E3779B97F4A7C15ull;
   uint64_t state_;
 };
 

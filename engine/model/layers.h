@@ -25,6 +25,7 @@
 
 #include "engine/base/image_batch.h"
 #include "engine/base/mat.h"
+#include "engine/ops/adam.h"
 
 namespace tinymlp {
 
@@ -51,11 +52,21 @@ struct MlpInput {
 //                 and W is read and written once; a vector (b, gamma, beta) is updated from its
 //                 gradient buffer right after the layer fills it. K = B must be at most
 //                 kGemmDescendMaxK (engine/ops/kernels.h).
+//   Adam(state, params)  spent at once on one Adam step (float only): the same fusion, with
+//                 GemmAdam; state holds the step's constants and the moments of the flat
+//                 parameter block `params` (Optimizer::BeginFusedAdamStep), every parameter's
+//                 moments at its own offset in that block.
 template <typename T>
 class GradientSink {
  public:
-  static GradientSink Keep() { return GradientSink(false, T(0)); }
-  static GradientSink Descend(T eta) { return GradientSink(true, eta); }
+  static GradientSink Keep() { return GradientSink(Mode::kKeep, T(0)); }
+  static GradientSink Descend(T eta) { return GradientSink(Mode::kDescend, eta); }
+  static GradientSink Adam(const AdamArgs& state, const T* params) {
+    GradientSink sink(Mode::kAdam, T(0));
+    sink.adam_ = state;
+    sink.params_ = params;
+    return sink;
+  }
 
   // The weight gradient dW = g xᵀ + 2 lambda W (W: O x I, g: O x B, x: I x B): into dw, or the
   // step on W (dw is then not touched). ws: the GEMM workspace.
@@ -65,9 +76,14 @@ class GradientSink {
   void Vector(T* p, const T* g, int n) const;
 
  private:
-  GradientSink(bool descend, T eta) : descend_(descend), eta_(eta) {}
-  bool descend_;
+  enum class Mode { kKeep, kDescend, kAdam };
+  GradientSink(Mode mode, T eta) : mode_(mode), eta_(eta) {}
+  // The state of parameter p's step: the moments at p's offset in the flat block.
+  AdamArgs AdamAt(const T* p) const;
+  Mode mode_;
   T eta_;
+  AdamArgs adam_{};
+  const T* params_ = nullptr;
 };
 
 // ---- Linear: out = W x + b --------------------------------------------------------------------

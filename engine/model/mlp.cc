@@ -172,6 +172,12 @@ void Mlp<T>::BackwardSgdStep(MlpInput<T> x, T lambda, T eta) {
 }
 
 template <typename T>
+void Mlp<T>::BackwardAdamStep(MlpInput<T> x, T lambda, const AdamArgs& state) {
+  assert(batch_ <= kGemmDescendMaxK);
+  BackwardPass(x, lambda, GradientSink<T>::Adam(state, params_.flat));
+}
+
+template <typename T>
 void Mlp<T>::BackwardPass(MlpInput<T> x, T lambda, const GradientSink<T>& sink) {
   float* const ws = gemm_workspace_;
   // g = dL/d(layer output), starting from the loss's backward that Forward left in grad_a_. Each

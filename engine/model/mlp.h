@@ -17,7 +17,7 @@
 //
 // Layers: Forward and Backward are the forward/backward pairs of engine/model/layers.h, called
 // top to bottom. Where the weight gradients go (kept in grads(), or spent on a fused SGD step)
-// is decided by GradientSink there, chosen here by Backward or BackwardSgdStep.
+// is decided by GradientSink there, chosen here by Backward, BackwardSgdStep or BackwardAdamStep.
 //
 // Memory: everything lives in the Arena given to the constructor, carved out once:
 //   params   all weights and biases in one flat block (so an optimizer step is one loop)
@@ -126,6 +126,10 @@ class Mlp {
   // grads() then holds only the bias, gamma and beta gradients. The batch must be at most
   // kGemmDescendMaxK (engine/ops/gemm.h).
   void BackwardSgdStep(MlpInput<T> x, T lambda, T eta);
+  // Backward and one Adam step in one pass, the same way (GradientSink::Adam, layers.h; float
+  // only): `state` from Optimizer::BeginFusedAdamStep, its moments those of params().flat. Gives
+  // the bits of Backward followed by Optimizer::Update. Batch at most kGemmDescendMaxK.
+  void BackwardAdamStep(MlpInput<T> x, T lambda, const AdamArgs& state);
   // sum over layers of the squared Frobenius norm of W.
   double WeightSquaredSum() const;
 

@@ -1,6 +1,7 @@
 #include "engine/model/optimizer.h"
 
 #include <cmath>
+#include <stdexcept>
 
 #include "engine/base/parallel.h"
 #include "engine/ops/adam.h"
@@ -56,20 +57,31 @@ void Optimizer::Update(float* p, const float* g, float eta) {
       break;
     }
     case OptimizerKind::kAdam: {
-      const float b1 = config_.beta1, b2 = config_.beta2, eps = config_.epsilon;
-      beta1_t_ *= b1;
-      beta2_t_ *= b2;
-      // Bias corrections folded into the rate and epsilon: p -= eta_t m / (sqrt(v) + eps_t).
-      const float c1 = static_cast<float>(1 / (1 - beta1_t_));
-      const float c2 = static_cast<float>(1 / std::sqrt(1 - beta2_t_));
-      const float step = eta * c1;
       // The vector kernel (engine/ops/adam.h): the scalar loop spent about 6 cycles an element
       // on its square root and division, a third of a wide network's step.
-      const AdamArgs args{p, m, v, g, b1, b2, step, c2, eps};
+      AdamArgs args = NextAdamStep(eta);
+      args.p = p;
+      args.g = g;
       ParallelRanges(n_, kGrain, [&args](size_t begin, size_t end) { AdamStep(args, begin, end); });
       break;
     }
   }
+}
+
+AdamArgs Optimizer::BeginFusedAdamStep(float eta) {
+  if (config_.kind != OptimizerKind::kAdam) throw std::logic_error("BeginFusedAdamStep: not Adam");
+  ++t_;
+  return NextAdamStep(eta);
+}
+
+AdamArgs Optimizer::NextAdamStep(float eta) {
+  const float b1 = config_.beta1, b2 = config_.beta2, eps = config_.epsilon;
+  beta1_t_ *= b1;
+  beta2_t_ *= b2;
+  // Bias corrections folded into the rate and epsilon: p -= eta_t m / (sqrt(v) + eps_t).
+  const float c1 = static_cast<float>(1 / (1 - beta1_t_));
+  const float c2 = static_cast<float>(1 / std::sqrt(1 - beta2_t_));
+  return {nullptr, m_, v_, nullptr, b1, b2, eta * c1, c2, eps};
 }
 
 }  // namespace tinymlp

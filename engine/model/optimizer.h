@@ -19,6 +19,7 @@
 #include <string>
 
 #include "engine/base/arena.h"
+#include "engine/ops/adam.h"
 
 namespace tinymlp {
 
@@ -44,6 +45,10 @@ class Optimizer {
 
   // One update of p[0..n) from g[0..n) with rate eta. Allocates nothing.
   void Update(float* p, const float* g, float eta);
+  // Adam only: counts one update, as Update does, and returns its constants with the moments
+  // (m and v at the flat block's first element; p and g null), for a step fused into the
+  // backward pass (Mlp::BackwardAdamStep), which then gives Update's bits.
+  AdamArgs BeginFusedAdamStep(float eta);
   long updates() const { return t_; }
 
   // The state, for checkpoints: the moments (n floats each; null when the optimizer keeps none)
@@ -69,6 +74,8 @@ class Optimizer {
   size_t n_;
   float* m_ = nullptr;  // n: velocity (momentum, nesterov) or Adam's first moment
   float* v_ = nullptr;  // n: Adam's second moment
+  // Advances b1^t, b2^t and returns the step's constants (moments only; p and g null).
+  AdamArgs NextAdamStep(float eta);
   long t_ = 0;
   double beta1_t_ = 1, beta2_t_ = 1;  // b1^t, b2^t
 };

@@ -19,6 +19,23 @@ namespace tinymlp {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
+// Adam's update of one vector of parameters p, moments m and v from the gradient g, rounded
+// operation by operation as reference::AdamStep rounds it (the including file is compiled with
+// -ffp-contract=off). Shared by the update pass below and the GEMM's fused step (gemm-inl.h).
+// Not for 32-bit NEON, whose vector division and square root are estimates there.
+template <class D>
+HWY_INLINE void AdamVector(D d, const AdamArgs& a, hn::Vec<D> g, float* p, float* m, float* v) {
+  const auto m1 =
+      hn::Add(hn::Mul(hn::Set(d, a.b1), hn::LoadU(d, m)), hn::Mul(hn::Set(d, 1 - a.b1), g));
+  const auto v1 = hn::Add(hn::Mul(hn::Set(d, a.b2), hn::LoadU(d, v)),
+                          hn::Mul(hn::Mul(hn::Set(d, 1 - a.b2), g), g));
+  const auto denominator = hn::Add(hn::Mul(hn::Sqrt(v1), hn::Set(d, a.c2)), hn::Set(d, a.eps));
+  const auto p1 = hn::Sub(hn::LoadU(d, p), hn::Div(hn::Mul(hn::Set(d, a.step), m1), denominator));
+  hn::StoreU(m1, d, m);
+  hn::StoreU(v1, d, v);
+  hn::StoreU(p1, d, p);
+}
+
 inline void AdamStepTarget(const AdamArgs& a, size_t begin, size_t end) {
 #if HWY_ARCH_ARM_V7
   // 32-bit NEON has no vector division or square root: Highway 1.0.3 refines reciprocal
@@ -27,21 +44,8 @@ inline void AdamStepTarget(const AdamArgs& a, size_t begin, size_t end) {
 #else
   const hn::ScalableTag<float> d;
   const size_t N = hn::Lanes(d);
-  const auto b1 = hn::Set(d, a.b1), b2 = hn::Set(d, a.b2);
-  const auto one_minus_b1 = hn::Set(d, 1 - a.b1), one_minus_b2 = hn::Set(d, 1 - a.b2);
-  const auto step = hn::Set(d, a.step), c2 = hn::Set(d, a.c2), eps = hn::Set(d, a.eps);
   size_t i = begin;
-  for (; i + N <= end; i += N) {
-    const auto g = hn::LoadU(d, a.g + i);
-    const auto m = hn::Add(hn::Mul(b1, hn::LoadU(d, a.m + i)), hn::Mul(one_minus_b1, g));
-    const auto v =
-        hn::Add(hn::Mul(b2, hn::LoadU(d, a.v + i)), hn::Mul(hn::Mul(one_minus_b2, g), g));
-    const auto denominator = hn::Add(hn::Mul(hn::Sqrt(v), c2), eps);
-    const auto p = hn::Sub(hn::LoadU(d, a.p + i), hn::Div(hn::Mul(step, m), denominator));
-    hn::StoreU(m, d, a.m + i);
-    hn::StoreU(v, d, a.v + i);
-    hn::StoreU(p, d, a.p + i);
-  }
+  for (; i + N <= end; i += N) AdamVector(d, a, hn::LoadU(d, a.g + i), a.p + i, a.m + i, a.v + i);
   reference::AdamStep(a, i, end);
 #endif
 }

@@ -37,6 +37,8 @@
 #include "engine/base/image_batch.h"
 #include "engine/base/mat.h"
 #include "engine/base/parallel.h"
+#include "engine/ops/adam-inl.h"
+#include "engine/ops/adam.h"
 #include "engine/ops/gemm_layout.h"
 #include "engine/ops/gemm_reference.h"  // Trans
 #include "engine/ops/pixels-inl.h"
@@ -70,16 +72,18 @@ constexpr size_t kMcBytes = 256 * 1024;
 constexpr int kImageSlabTiles = gemm::kImageSlabCols / kTileCols;
 
 // What the last K block does to the tile before storing it.
-enum class Epilogue { kNone, kBias, kBiasRelu, kDescend };
+enum class Epilogue { kNone, kBias, kBiasRelu, kDescend, kAdam };
 
 // The epilogue and what it needs: the bias (M entries) for kBias and kBiasRelu; for kDescend,
 // which turns C into C - eta * (op(A) op(B) + decay * C) (a gradient-descent step fused into the
 // product that gives the gradient; K must fit one block, as C cannot hold partial sums), eta
-// and decay.
+// and decay; for kAdam, Adam's step on C from the gradient op(A) op(B) + decay * C, decay and
+// `adam` (its moments laid out as C, from C's first element; its p and g unused).
 struct EpilogueArgs {
   Epilogue kind = Epilogue::kNone;
   const float* bias = nullptr;
   float eta = 0, decay = 0;
+  AdamArgs adam{};
 };
 
 template <class D>
@@ -100,12 +104,14 @@ struct TileArgs {
   int kc;          // steps of K in this block
   const float* b;  // op(B)(k0, j0)
   size_t b_step_p, b_step_j;
-  float alpha, beta;  // beta is the C factor of this block: the caller's on the first, else 1
-  bool read_c;        // false: C is not read (beta == 0 on the first block)
-  Epilogue epilogue;  // applied on the last block only (kNone on the others)
-  const float* bias;  // at the tile's first row
-  float eta, decay;   // kDescend
-  float* c;           // C(i0, j0)
+  float alpha, beta;     // beta is the C factor of this block: the caller's on the first, else 1
+  bool read_c;           // false: C is not read (beta == 0 on the first block)
+  Epilogue epilogue;     // applied on the last block only (kNone on the others)
+  const float* bias;     // at the tile's first row
+  float eta, decay;      // kDescend (decay also kAdam)
+  const AdamArgs* adam;  // kAdam: the constants; m and v below are the moments at C(i0, j0)
+  float *m, *v;
+  float* c;  // C(i0, j0)
   size_t ldc;
   int rows;  // valid rows of the tile, <= kV * N
 };
@@ -197,6 +203,30 @@ HWY_INLINE hn::Vec<D> ApplyEpilogue(D d, hn::Vec<D> acc, const TileArgs& t, cons
   return acc;
 }
 
+// kAdam on `valid` elements of a tile column: the gradient g = acc + decay * w, rounded as the
+// separate gradient (decay * W, then + the product) rounds it, then Adam's step on w and its
+// moments m, v, as AdamStep (engine/ops/adam.h) takes it from the stored gradient.
+template <class D>
+HWY_INLINE void AdamTileVector(D d, hn::Vec<D> acc, const TileArgs& t, int valid, float* w,
+                               float* m, float* v) {
+#if !HWY_ARCH_ARM_V7  // 32-bit NEON: the scalar step below (see AdamVector)
+  if (valid == static_cast<int>(hn::Lanes(d))) {
+    const auto g = hn::Add(hn::Mul(hn::Set(d, t.decay), hn::LoadU(d, w)), acc);
+    AdamVector(d, *t.adam, g, w, m, v);
+    return;
+  }
+#endif
+  HWY_ALIGN float g[HWY_MAX_BYTES / sizeof(float)];
+  hn::Store(acc, d, g);
+  for (int i = 0; i < valid; ++i) g[i] = t.decay * w[i] + g[i];
+  AdamArgs a = *t.adam;
+  a.p = w;
+  a.m = m;
+  a.v = v;
+  a.g = g;
+  reference::AdamStep(a, 0, static_cast<size_t>(valid));
+}
+
 // Stores one vector of a tile column: c[0 .. valid) = epilogue(alpha * acc + beta * c).
 template <class D>
 HWY_INLINE void StoreTileVector(D d, hn::Vec<D> acc, const TileArgs& t, int v, float* c) {
@@ -204,6 +234,11 @@ HWY_INLINE void StoreTileVector(D d, hn::Vec<D> acc, const TileArgs& t, int v, f
   const int r0 = v * N;
   const int valid = std::min(N, t.rows - r0);
   if (valid <= 0) return;
+  if (t.epilogue == Epilogue::kAdam) {
+    const size_t at = static_cast<size_t>(c - t.c) + r0;  // the moments are laid out as C
+    AdamTileVector(d, acc, t, valid, c + r0, t.m + at, t.v + at);
+    return;
+  }
   if (valid == N) {
     const auto out = ApplyEpilogue(
         d, acc, t, [&] { return hn::LoadU(d, c + r0); }, [&] { return hn::LoadU(d, t.bias + r0); });
@@ -409,7 +444,9 @@ inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b,
 
   // Rows [0, tiled_m) go through register tiles; a few rows past whole vectors, when op(B)'s
   // rows are contiguous, go through RemainderRow instead.
-  const bool thin_remainder = tb == Trans::kYes && m > N && m % N != 0 && m % N <= N / 4;
+  // (Not with kAdam, whose epilogue RemainderRow lacks; a tile sums those rows the same way.)
+  const bool thin_remainder = epilogue.kind != Epilogue::kAdam && tb == Trans::kYes && m > N &&
+                              m % N != 0 && m % N <= N / 4;
   const int tiled_m = thin_remainder ? m / N * N : m;
   const int R = TileRows(d);
   const int row_tiles = (tiled_m + R - 1) / R;
@@ -417,7 +454,7 @@ inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b,
   const bool in_place = ReadAInPlace(d, ta, a, tiled_m);
   const size_t b_step_p = tb == Trans::kNo ? 1 : static_cast<size_t>(b.ld);
   const size_t b_step_j = tb == Trans::kNo ? static_cast<size_t>(b.ld) : 1;
-  HWY_ASSERT(epilogue.kind != Epilogue::kDescend || k <= kKc);
+  HWY_ASSERT((epilogue.kind != Epilogue::kDescend && epilogue.kind != Epilogue::kAdam) || k <= kKc);
   const int kc_max = std::max(1, std::min(kKc, k));
   const int mc_tiles = std::max<int>(1, static_cast<int>(kMcBytes / (sizeof(float) * R * kc_max)));
   float* const slabs = workspace + gemm::PanelFloats(m, k);
@@ -474,6 +511,7 @@ inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b,
     args.alpha = alpha;
     args.eta = epilogue.eta;
     args.decay = epilogue.decay;
+    args.adam = &epilogue.adam;
     args.ldc = static_cast<size_t>(c.ld);
     // With k == 0 one empty block still applies beta and the epilogue.
     for (int k0 = 0; k0 == 0 || k0 < k; k0 += kc_max) {
@@ -508,7 +546,32 @@ inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b,
               args.a_step = tile.step;
               args.bias = epilogue.bias == nullptr ? nullptr : epilogue.bias + t * R;
               args.c = c.col(jt * kTileCols) + t * R;
+              if (epilogue.kind == Epilogue::kAdam) {
+                const size_t at = static_cast<size_t>(args.c - c.data);
+                args.m = epilogue.adam.m + at;
+                args.v = epilogue.adam.v + at;
+              }
               args.rows = std::min(R, tiled_m - t * R);
+              if (epilogue.kind == Epilogue::kAdam) {
+                // The next tile's epilogue reads W and both moments, three arrays that are
+                // rarely in cache (a wide layer's are 12 MB each): request them now, so they
+                // arrive while this tile computes instead of stalling the next one's stores.
+                const bool down = t + 1 < t1;
+                if (down || jt + 1 < g1) {
+                  const int next_t = down ? t + 1 : t0, next_jt = down ? jt : jt + 1;
+                  const int next_cols = std::min(kTileCols, n - next_jt * kTileCols);
+                  const int bytes =
+                      std::min(R, tiled_m - next_t * R) * static_cast<int>(sizeof(float));
+                  const size_t at =
+                      static_cast<size_t>(c.col(next_jt * kTileCols) + next_t * R - c.data);
+                  for (int j = 0; j < next_cols; ++j) {
+                    const size_t col = at + j * args.ldc;
+                    PrefetchBytes(reinterpret_cast<const uint8_t*>(c.data + col), bytes);
+                    PrefetchBytes(reinterpret_cast<const uint8_t*>(epilogue.adam.m + col), bytes);
+                    PrefetchBytes(reinterpret_cast<const uint8_t*>(epilogue.adam.v + col), bytes);
+                  }
+                }
+              }
               RunTile(tile_vecs(t), cols, args);
             }
           }

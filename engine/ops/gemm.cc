@@ -35,6 +35,15 @@ void GemmDescendTarget(Trans ta, Trans tb, float eta, float decay, ConstMat a, C
   GemmDriver(ta, tb, 1.0f, a, b, images, 0.0f, c, epilogue, workspace);
 }
 
+void GemmAdamTarget(Trans ta, Trans tb, float decay, const AdamArgs& state, ConstMat a, ConstMat b,
+                    const ImageBatch* images, Mat c, float* workspace) {
+  EpilogueArgs epilogue;
+  epilogue.kind = Epilogue::kAdam;
+  epilogue.decay = decay;
+  epilogue.adam = state;
+  GemmDriver(ta, tb, 1.0f, a, b, images, 0.0f, c, epilogue, workspace);
+}
+
 }  // namespace HWY_NAMESPACE
 }  // namespace tinymlp
 HWY_AFTER_NAMESPACE();
@@ -48,6 +57,7 @@ namespace tinymlp {
 HWY_EXPORT(GemmTarget);
 HWY_EXPORT(GemmBiasTarget);
 HWY_EXPORT(GemmDescendTarget);
+HWY_EXPORT(GemmAdamTarget);
 
 static_assert(gemm::kKc == kGemmDescendMaxK, "GemmDescend needs K in one block");
 
@@ -92,6 +102,16 @@ void GemmDescend(Trans ta, Trans tb, float eta, float decay, ConstMat a, ConstMa
 void GemmDescend(Trans ta, Trans tb, float eta, float decay, ConstMat a, const ImageBatch& b, Mat c,
                  float* workspace) {
   HWY_DYNAMIC_DISPATCH(GemmDescendTarget)(ta, tb, eta, decay, a, ConstMat(), &b, c, workspace);
+}
+
+void GemmAdam(Trans ta, Trans tb, float decay, const AdamArgs& state, ConstMat a, ConstMat b, Mat w,
+              float* workspace) {
+  HWY_DYNAMIC_DISPATCH(GemmAdamTarget)(ta, tb, decay, state, a, b, nullptr, w, workspace);
+}
+
+void GemmAdam(Trans ta, Trans tb, float decay, const AdamArgs& state, ConstMat a,
+              const ImageBatch& b, Mat w, float* workspace) {
+  HWY_DYNAMIC_DISPATCH(GemmAdamTarget)(ta, tb, decay, state, a, ConstMat(), &b, w, workspace);
 }
 
 }  // namespace tinymlp

@@ -1,6 +1,6 @@
 // The GEMM family, SIMD-free interface: C = alpha op(A) op(B) + beta C for column-major float
-// matrices, with fused epilogues (bias, bias + ReLU, one gradient-descent step) and an
-// ImageBatch of uint8 images as op(B). The per-target code is gemm-inl.h (packing, micro-kernel,
+// matrices, with fused epilogues (bias, bias + ReLU, one gradient-descent or Adam step) and
+// an ImageBatch of uint8 images as op(B). The per-target code is gemm-inl.h (packing, micro-kernel,
 // blocking driver), its blocking constants gemm_layout.h, the export and dispatch gemm.cc, the
 // scalar reference gemm_reference.h.
 //
@@ -16,6 +16,7 @@
 
 #include "engine/base/image_batch.h"
 #include "engine/base/mat.h"
+#include "engine/ops/adam.h"
 #include "engine/ops/elementwise_reference.h"
 #include "engine/ops/gemm_reference.h"  // Trans
 
@@ -70,6 +71,17 @@ void GemmDescend(Trans ta, Trans tb, float eta, float decay, ConstMat a, ConstMa
                  float* workspace);
 void GemmDescend(Trans ta, Trans tb, float eta, float decay, ConstMat a, const ImageBatch& b, Mat c,
                  float* workspace);
+
+// One step of Adam fused into the product that gives the weight gradient: with the gradient
+// G = op(A) op(B) + decay * W, the step AdamStep (engine/ops/adam.h) takes on W and its moments,
+// whose blocks are laid out as W is: state.m and state.v are the moments of W's first element,
+// W(i, j)'s at m[i + j * w.ld] (state.p and state.g are not used). The gradient is never stored,
+// and every element gets the bits the separate steps give it (decay * W, + the product, then
+// AdamStep). As for GemmDescend, K must be at most kGemmDescendMaxK.
+void GemmAdam(Trans ta, Trans tb, float decay, const AdamArgs& state, ConstMat a, ConstMat b, Mat w,
+              float* workspace);
+void GemmAdam(Trans ta, Trans tb, float decay, const AdamArgs& state, ConstMat a,
+              const ImageBatch& b, Mat w, float* workspace);
 
 // ---- double: the scalar reference, for gradient checks ----------------------------------------
 inline void Gemm(Trans ta, Trans tb, double alpha, MatView<const double> a, MatView<const double> b,

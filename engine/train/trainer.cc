@@ -67,6 +67,8 @@ double Trainer::Step(float eta) {
   const double loss = net_.Forward(x, labels) / batch;
   if (config_.optimizer.kind == OptimizerKind::kSgd && batch <= kGemmDescendMaxK) {
     net_.BackwardSgdStep(x, config_.lambda, eta);  // the update fused into the backward GEMMs
+  } else if (config_.optimizer.kind == OptimizerKind::kAdam && batch <= kGemmDescendMaxK) {
+    net_.BackwardAdamStep(x, config_.lambda, optimizer_.BeginFusedAdamStep(eta));  // the same
   } else {
     net_.Backward(x, config_.lambda);
     // One loop over the flat block of all parameters (W, b, gamma, beta) and their gradients.

@@ -9,7 +9,9 @@
 
 #include "engine/base/rng.h"
 #include "engine/model/init.h"
+#include "engine/model/layers.h"
 #include "engine/model/mlp.h"
+#include "platform/threads.h"
 
 namespace tinymlp {
 namespace {
@@ -158,6 +160,30 @@ TEST(Dropout, OffAtInferenceRandomWhileTraining) {
   bool differs = false;
   for (size_t k = 0; k < p_eval.size(); ++k) differs |= p_eval[k] != net.probabilities().data[k];
   EXPECT_TRUE(differs);
+}
+
+// The mask is the stream's draws in column order, element (i, j) taking draw j * rows + i,
+// whatever the thread count (threads take runs of columns, each skipping ahead to its first
+// draw), and the stream's state moves on as one serial pass would move it.
+TEST(Dropout, MaskIsTheSerialStreamOnAnyThreadCount) {
+  const int rows = 1024, cols = 100;  // a wide layer: the columns are split between threads
+  const float p = 0.25f;
+  // The serial pass, written out.
+  std::vector<float> want(static_cast<size_t>(rows) * cols);
+  Rng serial(77);
+  for (float& m : want) m = serial.Uniform() < 1.0 - p ? 1 / 0.75f : 0.0f;
+  const uint64_t want_state = serial.Next();
+  for (int threads : {1, 2}) {
+    SetThreadCount(threads);
+    std::vector<float> mask(want.size()), h(want.size(), 2.0f);
+    uint64_t state = 77;
+    DropoutForward(p, &state, Mat(mask.data(), rows, cols), Mat(h.data(), rows, cols));
+    SCOPED_TRACE(threads);
+    EXPECT_EQ(mask, want);
+    EXPECT_EQ(state, want_state);
+    for (size_t k = 0; k < h.size(); ++k) ASSERT_EQ(h[k], 2.0f * want[k]);
+  }
+  SetThreadCount(0);
 }
 
 }  // namespace

@@ -4,9 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <vector>
 
 #include "engine/model/init.h"
+#include "engine/model/optimizer.h"
 #include "engine/ops/kernels.h"
 #include "engine/train/gradcheck.h"
 #include "engine/train/trainer.h"
@@ -172,6 +174,44 @@ TEST(Mlp, FusedSgdStepMatchesBackwardThenUpdate) {
       largest_change = std::max(largest_change, double(std::abs(eta * g.flat[i])));
     }
     EXPECT_GT(largest_change, 1e-3) << "the step must move the parameters for this to mean much";
+  }
+}
+
+TEST(Mlp, FusedAdamStepGivesTheBitsOfBackwardThenUpdate) {
+  // Every parameter kind, three steps (the moments and bias corrections move on), two
+  // optimizers side by side: one fused into the backward pass, one after it.
+  for (bool batch_norm : {false, true}) {
+    MlpShape shape;
+    shape.hidden = {20, 9};
+    shape.batch_norm = batch_norm;
+    shape.dropout = batch_norm ? 0.0f : 0.2f;
+    TwinNets nets(shape);
+    OptimizerConfig config;
+    config.kind = OptimizerKind::kAdam;
+    const size_t n = nets.a.params().flat_size;
+    Arena arena(2 * MeasureArena<Optimizer>(config, n));
+    Optimizer fused(config, n, arena), separate(config, n, arena);
+    const float eta = 0.01f, lambda = 0.02f;
+    for (int step = 0; step < 3; ++step) {
+      for (Mlp<float>* net : {&nets.a, &nets.b}) {
+        net->set_training(true);
+        net->Forward(nets.images(), nets.labels.data());
+      }
+      nets.a.BackwardAdamStep(nets.images(), lambda, fused.BeginFusedAdamStep(eta));
+      nets.b.Backward(nets.images(), lambda);
+      separate.Update(nets.b.params().flat, nets.b.grads().flat, eta);
+    }
+    SCOPED_TRACE(batch_norm ? "batch norm" : "dropout");
+    auto same_bits = [n](const float* x, const float* y) {
+      return std::memcmp(x, y, n * sizeof(float)) == 0;
+    };
+    EXPECT_TRUE(same_bits(nets.a.params().flat, nets.b.params().flat));
+    EXPECT_TRUE(same_bits(fused.moment1(), separate.moment1()));
+    EXPECT_TRUE(same_bits(fused.moment2(), separate.moment2()));
+    EXPECT_EQ(fused.updates(), 3);
+    // The steps moved the parameters: a net that never stepped differs.
+    TwinNets still(shape);
+    EXPECT_FALSE(same_bits(nets.a.params().flat, still.a.params().flat));
   }
 }
 

@@ -6,7 +6,8 @@
 //   - shapes on the edges of the blocking: K one below, at and one above the K block
 //     (gemm_layout.h's kKc = 384), M and N smaller than one register tile, M across an M block,
 //     and A read in place (ld padded to whole vectors) as well as packed;
-//   - the fused epilogues (bias, bias + ReLU, the gradient-descent step GemmDescend);
+//   - the fused epilogues (bias, bias + ReLU, the gradient-descent step GemmDescend, and Adam's
+//     step GemmAdam, bit for bit against the separate gradient GEMM and AdamStep);
 //   - an ImageBatch of uint8 images as op(B): against the reference, and bit for bit against the
 //     same GEMM on the batch GatherNormalize writes out (same sums in the same order: only where
 //     op(B) comes from differs). Sizes cross the image slab (96 columns), the K block and the
@@ -17,6 +18,7 @@
 #include <gtest/gtest.h>
 #include <hwy/aligned_allocator.h>
 
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <vector>
@@ -24,6 +26,7 @@
 #include "engine/base/arena.h"
 #include "engine/base/image_batch.h"
 #include "engine/base/rng.h"
+#include "engine/ops/adam.h"
 #include "engine/ops/elementwise_reference.h"
 #include "engine/ops/gather.h"
 #include "platform/threads.h"
@@ -206,6 +209,73 @@ TEST(Gemm, DescendMatchesReference) {
   });
 }
 
+// Adam's step fused into the weight-gradient product (GemmAdam) on W = w.view with moments laid
+// out as W is, against the separate steps: dW = decay W, dW += G Bᵀ (the same GEMM, beta = 1),
+// then reference::AdamStep column by column. Both must give the same bits, and neither may
+// write W's or the moments' padding. b_images: op(B) from images instead of the matrix b.
+struct AdamCase {
+  PaddedMat w, m, v;
+  AdamArgs constants{nullptr, nullptr, nullptr, nullptr, 0.9f, 0.999f, 0.01f, 31.6f, 1e-8f};
+  AdamCase(int rows, int cols, int ld, Rng& rng)
+      : w(rows, cols, ld, rng), m(rows, cols, ld, rng, 1e-3f), v(rows, cols, ld, rng, 1e-6f) {
+    for (int j = 0; j < cols; ++j)
+      for (int i = 0; i < rows; ++i) v.view(i, j) = std::abs(v.view(i, j));  // v >= 0
+  }
+  AdamArgs State() {
+    AdamArgs state = constants;
+    state.m = m.view.data;
+    state.v = v.view.data;
+    return state;
+  }
+  // The separate steps, from the gradient product G Bᵀ computed by `product(dw)` (beta = 1).
+  template <class Product>
+  void SeparateSteps(float decay, const Product& product) {
+    const Mat W = w.view;
+    std::vector<float> dw_storage(static_cast<size_t>(W.ld) * W.cols);
+    const Mat dw(dw_storage.data(), W.rows, W.cols, W.ld);
+    for (int j = 0; j < W.cols; ++j)
+      for (int i = 0; i < W.rows; ++i) dw(i, j) = decay * W(i, j);
+    product(dw);
+    for (int j = 0; j < W.cols; ++j) {
+      AdamArgs a = constants;
+      a.p = W.col(j);
+      a.m = m.view.col(j);
+      a.v = v.view.col(j);
+      a.g = dw.col(j);
+      reference::AdamStep(a, 0, static_cast<size_t>(W.rows));
+    }
+  }
+  bool SameBits(const AdamCase& other) const {
+    return w.storage == other.w.storage && m.storage == other.m.storage &&
+           v.storage == other.v.storage;
+  }
+  bool PaddingIntact() const { return w.PaddingIntact() && m.PaddingIntact() && v.PaddingIntact(); }
+};
+
+TEST(Gemm, AdamStepMatchesSeparateStepsBitForBit) {
+  ForEachTarget([] {
+    Rng rng(17);
+    const float decay = 0.02f;
+    for (int m : {1, 7, 17, 50, 64, 100})
+      for (int n : {1, 7, 33, 127})
+        for (int k : {1, 17, 100, kGemmDescendMaxK}) {
+          PaddedMat a(m, k, LdFor(m, (m + n) % 2), rng), b(n, k, n + 1, rng);
+          AdamCase fused(m, n, m + 3, rng), separate(fused);
+          const std::vector<float> w_before = fused.w.storage;
+          auto workspace = hwy::AllocateAligned<float>(GemmWorkspaceFloats(m, k));
+          GemmAdam(Trans::kNo, Trans::kYes, decay, fused.State(), a.view, b.view, fused.w.view,
+                   workspace.get());
+          separate.SeparateSteps(decay, [&](Mat dw) {
+            Gemm(Trans::kNo, Trans::kYes, 1.0f, a.view, b.view, 1.0f, dw, workspace.get());
+          });
+          SCOPED_TRACE(::testing::Message() << "m=" << m << " n=" << n << " k=" << k);
+          ASSERT_TRUE(fused.SameBits(separate));
+          ASSERT_TRUE(fused.PaddingIntact()) << "wrote outside W or its moments";
+          ASSERT_NE(fused.w.storage, w_before) << "the step must move W for this to mean much";
+        }
+  });
+}
+
 TEST(Gemm, ResultDoesNotDependOnThreadCount) {
   // Every element of C is summed by one thread in the same order whatever the thread count.
   Rng rng(14);
@@ -360,6 +430,31 @@ TEST(GemmImageBatch, ResultDoesNotDependOnThreadCount) {
        workspace.get());
   SetThreadCount(0);
   EXPECT_EQ(one, two);
+}
+
+TEST(GemmImageBatch, AdamStepWithImagesIsTheSameOnOneAndTwoThreads) {
+  // The first layer's shape (dW1 = G Xᵀ, 32 image slabs, threaded by columns), against the
+  // separate steps at 1 thread and the fused step at 2.
+  ForEachTarget([] {
+    Rng rng(18);
+    const int m = 50, size = 3072, batch = 100;
+    Images images(size, 300, batch, rng);
+    PaddedMat g(m, batch, Arena::PaddedLd<float>(m), rng);
+    AdamCase one(m, size, Arena::PaddedLd<float>(m), rng), two(one), separate(one);
+    auto workspace = hwy::AllocateAligned<float>(GemmWorkspaceFloats(m, batch));
+    SetThreadCount(1);
+    GemmAdam(Trans::kNo, Trans::kYes, 0.002f, one.State(), g.view, images.batch, one.w.view,
+             workspace.get());
+    separate.SeparateSteps(0.002f, [&](Mat dw) {
+      Gemm(Trans::kNo, Trans::kYes, 1.0f, g.view, images.batch, 1.0f, dw, workspace.get());
+    });
+    SetThreadCount(2);
+    GemmAdam(Trans::kNo, Trans::kYes, 0.002f, two.State(), g.view, images.batch, two.w.view,
+             workspace.get());
+    SetThreadCount(0);
+    EXPECT_TRUE(one.SameBits(separate));
+    EXPECT_TRUE(one.SameBits(two));
+  });
 }
 
 }  // namespace

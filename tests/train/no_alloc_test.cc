@@ -37,7 +37,7 @@ namespace tinymlp {
 namespace {
 
 // The optimizers, and for plain SGD the two ways its step runs.
-enum class Update { kFusedSgd, kSgdLargeBatch, kMomentum, kNesterov, kAdam };
+enum class Update { kFusedSgd, kSgdLargeBatch, kMomentum, kNesterov, kAdam, kAdamLargeBatch };
 
 const char* Name(Update u) {
   switch (u) {
@@ -51,6 +51,8 @@ const char* Name(Update u) {
       return "Nesterov";
     case Update::kAdam:
       return "Adam";
+    case Update::kAdamLargeBatch:
+      return "AdamBatch400";
   }
   return "?";
 }
@@ -76,15 +78,18 @@ TEST_P(MeasuredArena, IsExactAndStepsAllocateNothing) {
   shape.batch_norm = batch_norm;
   shape.dropout = dropout ? 0.2f : 0.0f;
   TrainConfig config;
-  config.batch = update == Update::kSgdLargeBatch ? 400 : 100;
+  config.batch = update == Update::kSgdLargeBatch || update == Update::kAdamLargeBatch ? 400 : 100;
   config.optimizer.kind = update == Update::kMomentum   ? OptimizerKind::kMomentum
                           : update == Update::kNesterov ? OptimizerKind::kNesterov
-                          : update == Update::kAdam     ? OptimizerKind::kAdam
-                                                        : OptimizerKind::kSgd;
+                          : update == Update::kAdam || update == Update::kAdamLargeBatch
+                              ? OptimizerKind::kAdam
+                              : OptimizerKind::kSgd;
   if (augment) config.augment = ParseAugment("flip,translate:2");
-  const bool fused = update == Update::kFusedSgd;
-  ASSERT_EQ(fused,
-            config.optimizer.kind == OptimizerKind::kSgd && config.batch <= kGemmDescendMaxK);
+  // SGD and Adam fuse their step into the backward GEMMs when the batch fits one K block.
+  const bool fused = update == Update::kFusedSgd || update == Update::kAdam;
+  ASSERT_EQ(fused, (config.optimizer.kind == OptimizerKind::kSgd ||
+                    config.optimizer.kind == OptimizerKind::kAdam) &&
+                       config.batch <= kGemmDescendMaxK);
 
   const size_t measured = MeasureArena<Trainer>(shape, config, data.train, data.norm);
   Arena arena(measured);
@@ -118,7 +123,8 @@ std::string CombinationName(const ::testing::TestParamInfo<Combination>& info) {
 INSTANTIATE_TEST_SUITE_P(
     EveryOption, MeasuredArena,
     ::testing::Combine(::testing::Values(Update::kFusedSgd, Update::kSgdLargeBatch,
-                                         Update::kMomentum, Update::kNesterov, Update::kAdam),
+                                         Update::kMomentum, Update::kNesterov, Update::kAdam,
+                                         Update::kAdamLargeBatch),
                        ::testing::Bool(), ::testing::Bool(), ::testing::Bool()),
     CombinationName);
 
