@@ -37,13 +37,14 @@ WorkerTeam::~WorkerTeam() {
   for (std::thread& t : workers_) t.join();
 }
 
-bool WorkerTeam::RunOneChunk() {
+bool WorkerTeam::RunOneChunk(bool from_back) {
   uint64_t s = state_.load(std::memory_order_acquire);
   while (HasWork(s)) {
-    // Claims chunk Next(s) only if the word is unchanged: same job, chunk still unclaimed.
-    if (state_.compare_exchange_weak(s, s + 1, std::memory_order_acq_rel,
+    // Claims the chunk only if the word is unchanged: same job, chunk still unclaimed.
+    const uint64_t claimed = from_back ? s - (uint64_t{1} << kChunkBits) : s + 1;
+    if (state_.compare_exchange_weak(s, claimed, std::memory_order_acq_rel,
                                      std::memory_order_acquire)) {
-      fn_(ctx_, Next(s));
+      fn_(ctx_, from_back ? Back(s) - 1 : Front(s));
       finished_.fetch_add(1, std::memory_order_release);
       return true;
     }
@@ -78,7 +79,7 @@ void WorkerTeam::Run(int chunks, ChunkFn fn, const void* ctx) {
   }
   const int64_t cpu_start_ns = ThreadCpuNanoseconds();
   int mine = 0;
-  while (RunOneChunk()) ++mine;
+  while (RunOneChunk(false)) ++mine;
   const int64_t cpu_ns = ThreadCpuNanoseconds() - cpu_start_ns;
   // Every chunk is claimed: wait only for those still running on a worker.
   for (int spins = 0; finished_.load(std::memory_order_acquire) < chunks; ++spins) {
@@ -99,7 +100,7 @@ void WorkerTeam::WorkerLoop() {
   SetThreadCount(1);  // a kernel called from inside a chunk runs on this thread alone
   using Clock = std::chrono::steady_clock;
   while (!stop_.load(std::memory_order_relaxed)) {
-    if (RunOneChunk()) continue;
+    if (RunOneChunk(true)) continue;
     // Poll for the next job for a while.
     const Clock::time_point idle_since = Clock::now();
     bool work = false;

@@ -1,6 +1,7 @@
 // WorkerTeam and ParallelFor: every chunk runs exactly once, Run returns only after the last one,
-// a slow or absent worker is not waited for beyond the chunk it holds, nested calls run serially
-// and the thread count belongs to the calling thread.
+// a slow or absent worker is not waited for beyond the chunk it holds, the caller takes chunks
+// from the front and the worker from the back, nested calls run serially and the thread count
+// belongs to the calling thread.
 #include "engine/base/worker_team.h"
 
 #include <gtest/gtest.h>
@@ -76,6 +77,37 @@ TEST(WorkerTeam, CallerRunsTheOtherChunksWhileAWorkerHoldsOne) {
     // Either the worker held a chunk while the caller ran all the others, or it got none.
     EXPECT_TRUE(s.by_workers.load() <= 1);
   }
+}
+
+// Who ran each chunk: the caller or a worker.
+struct Owners {
+  std::thread::id caller;
+  std::vector<std::atomic<int>> by_caller;
+  explicit Owners(int n) : by_caller(n) {}
+  static void Chunk(const void* ctx, int i) {
+    auto& s = *const_cast<Owners*>(static_cast<const Owners*>(ctx));
+    s.by_caller[i] = std::this_thread::get_id() == s.caller ? 1 : 0;
+    std::this_thread::sleep_for(std::chrono::microseconds(100));  // time for the worker to come
+  }
+};
+
+TEST(WorkerTeam, CallerTakesTheFirstChunksAndTheWorkerTheLast) {
+  // So that each thread keeps the same part of a job from one step to the next (worker_team.h).
+  WorkerTeam team(2);
+  bool worker_helped = false;
+  for (int job = 0; job < 200 && !worker_helped; ++job) {
+    Owners s(16);
+    s.caller = std::this_thread::get_id();
+    team.Run(16, &Owners::Chunk, &s);
+    int first_of_worker = 16;
+    while (first_of_worker > 0 && s.by_caller[first_of_worker - 1] == 0) --first_of_worker;
+    for (int i = 0; i < first_of_worker; ++i) {
+      ASSERT_EQ(s.by_caller[i].load(), 1) << "job " << job << ": the worker ran chunk " << i
+                                          << " amid the caller's run, not from the back";
+    }
+    worker_helped = first_of_worker < 16;
+  }
+  EXPECT_TRUE(worker_helped) << "the worker ran no chunk of 200 jobs";
 }
 
 struct Nested {
