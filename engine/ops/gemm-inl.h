@@ -298,6 +298,73 @@ inline void RemainderRow(const float* HWY_RESTRICT a_row, size_t a_step,
   }
 }
 
+// Up to two rows of C below the last whole vector of rows, over columns [0, cols) of c =
+// &C(r, j0), for one block of K, when op(B)'s columns are contiguous (b + j * step_j; tb = kNo:
+// the forward product W X). Each element is a dot product along K, K in the lanes: a tile would
+// spend a whole vector of rows on them (with M = 50 and 16 lanes, 14 of every 64 lanes, a fifth
+// of the forward product, would be padding), and C's row cannot be read along its columns
+// without transposing op(B). The sums run in another order than a tile's (lane-wise, then across
+// the lanes), so these rows' bits depend on the target's lane count, not on the thread count;
+// the epilogue is the tile's. a_rows[q]: op(A)(r + q, k0 + p) at a_rows[q][p], contiguous.
+// One step of RemainderRowsDot: rows x0, x1 of op(A) times columns y0, y1 of op(B), into the
+// four sums (s1* unused with one row). A function, not a lambda: SVE vectors cannot be captured.
+template <int kRows, class V>
+HWY_INLINE void DotStep(V x0, V x1, V y0, V y1, V& s00, V& s01, V& s10, V& s11) {
+  s00 = hn::MulAdd(x0, y0, s00);
+  s01 = hn::MulAdd(x0, y1, s01);
+  if constexpr (kRows > 1) {
+    s10 = hn::MulAdd(x1, y0, s10);
+    s11 = hn::MulAdd(x1, y1, s11);
+  }
+}
+
+template <int kRows>
+HWY_NOINLINE void RemainderRowsDot(const float* const* a_rows, const float* HWY_RESTRICT b,
+                                   size_t step_j, int cols, const float* bias, const TileArgs& t,
+                                   float* c, size_t ldc) {
+  const hn::ScalableTag<float> d;
+  const int N = static_cast<int>(hn::Lanes(d));
+  HWY_ALIGN float sums[kRows][HWY_MAX_BYTES / sizeof(float)] = {};
+  HWY_ALIGN float lanes[HWY_MAX_BYTES / sizeof(float)] = {};
+  const float* HWY_RESTRICT a0 = a_rows[0];
+  const float* HWY_RESTRICT a1 = a_rows[kRows - 1];
+  const int whole = t.kc / N * N, tail = t.kc - whole;
+  for (int j = 0; j < cols; j += N) {
+    const int n = std::min(N, cols - j);
+    // Two columns at a time, so each row's load of A feeds two FMAs (four chains in all).
+    for (int jj = 0; jj < n; jj += 2) {
+      const float* HWY_RESTRICT b0 = b + static_cast<size_t>(j + jj) * step_j;
+      const float* HWY_RESTRICT b1 = jj + 1 < n ? b0 + step_j : b0;
+      auto s00 = hn::Zero(d), s01 = hn::Zero(d), s10 = hn::Zero(d), s11 = hn::Zero(d);
+      for (int p = 0; p < whole; p += N) {
+        DotStep<kRows>(hn::LoadU(d, a0 + p), hn::LoadU(d, a1 + p), hn::LoadU(d, b0 + p),
+                       hn::LoadU(d, b1 + p), s00, s01, s10, s11);
+      }
+      if (tail > 0) {
+        DotStep<kRows>(LoadTail(d, a0 + whole, tail, 0.0f), LoadTail(d, a1 + whole, tail, 0.0f),
+                       LoadTail(d, b0 + whole, tail, 0.0f), LoadTail(d, b1 + whole, tail, 0.0f),
+                       s00, s01, s10, s11);
+      }
+      sums[0][jj] = hn::GetLane(hn::SumOfLanes(d, s00));
+      if (jj + 1 < n) sums[0][jj + 1] = hn::GetLane(hn::SumOfLanes(d, s01));
+      if constexpr (kRows > 1) {
+        sums[1][jj] = hn::GetLane(hn::SumOfLanes(d, s10));
+        if (jj + 1 < n) sums[1][jj + 1] = hn::GetLane(hn::SumOfLanes(d, s11));
+      }
+    }
+    // The epilogue, one row's n elements at a time; C's row is strided (ldc apart).
+    for (int q = 0; q < kRows; ++q) {
+      float* out = c + q + static_cast<size_t>(j) * ldc;
+      for (int i = 0; i < n; ++i) lanes[i] = out[i * ldc];
+      const auto result = ApplyEpilogue(
+          d, hn::Load(d, sums[q]), t, [&] { return hn::Load(d, lanes); },
+          [&] { return hn::Set(d, bias[q]); });
+      hn::Store(result, d, lanes);
+      for (int i = 0; i < n; ++i) out[i * ldc] = lanes[i];
+    }
+  }
+}
+
 // The accumulators of column J (vectors 0..3): declared for the widest tile, the unused ones
 // are dead code for narrower tiles.
 #define TINYMLP_GEMM_ACC(J) \
@@ -442,11 +509,11 @@ inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b,
   const int k = ta == Trans::kNo ? a.cols : a.rows;
   if (m == 0 || n == 0) return;
 
-  // Rows [0, tiled_m) go through register tiles; a few rows past whole vectors, when op(B)'s
-  // rows are contiguous, go through RemainderRow instead.
-  // (Not with kAdam, whose epilogue RemainderRow lacks; a tile sums those rows the same way.)
-  const bool thin_remainder = epilogue.kind != Epilogue::kAdam && tb == Trans::kYes && m > N &&
-                              m % N != 0 && m % N <= N / 4;
+  // Rows [0, tiled_m) go through register tiles; a few rows past whole vectors go through
+  // RemainderRow when op(B)'s rows are contiguous, RemainderRowsDot when its columns are.
+  // (Not with kAdam, whose epilogue neither has; a tile sums those rows the same way.)
+  const bool thin_remainder =
+      epilogue.kind != Epilogue::kAdam && m > N && m % N != 0 && m % N <= N / 4;
   const int tiled_m = thin_remainder ? m / N * N : m;
   const int R = TileRows(d);
   const int row_tiles = (tiled_m + R - 1) / R;
@@ -466,6 +533,15 @@ inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b,
     if (in_place) return {a.data, static_cast<size_t>(a.ld)};
     return {workspace + static_cast<size_t>(t) * R * k, static_cast<size_t>(tile_vecs(t) * N)};
   };
+
+  // RemainderRowsDot reads op(A)'s rows contiguous: with op(A) = A they are strided, so they
+  // are copied once, after the packed tiles (which end at tiled_m x k, whole vectors of rows).
+  const float* const a_rem = workspace + static_cast<size_t>(tiled_m) * k;
+  if (tb == Trans::kNo && ta == Trans::kNo) {
+    float* const rows = const_cast<float*>(a_rem);
+    for (int p = 0; p < k; ++p)
+      for (int r = tiled_m; r < m; ++r) rows[static_cast<size_t>(r - tiled_m) * k + p] = a(r, p);
+  }
 
   if (!in_place) {
     auto pack_tile = [&](int t) {
@@ -576,14 +652,31 @@ inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b,
             }
           }
         }
-        for (int r = tiled_m; remainder_rows && r < m; ++r) {
+        const int group_cols = std::min(n, g1 * kTileCols) - j0;
+        for (int r = tiled_m; remainder_rows && tb == Trans::kNo && r < m; r += 2) {
+          // op(A)'s rows r, r + 1 from k0: the copy above, or columns of A (op(A) = Aᵀ).
+          auto row = [&](int i) {
+            return ta == Trans::kNo ? a_rem + static_cast<size_t>(i - tiled_m) * k + k0
+                                    : a.data + k0 + static_cast<size_t>(i) * a.ld;
+          };
+          const float* rows[2] = {row(r), row(std::min(r + 1, m - 1))};
+          const float* bias = epilogue.bias == nullptr ? nullptr : epilogue.bias + r;
+          if (r + 1 < m) {
+            RemainderRowsDot<2>(rows, b_block, args.b_step_j, group_cols, bias, args, c.col(j0) + r,
+                                args.ldc);
+          } else {
+            RemainderRowsDot<1>(rows, b_block, args.b_step_j, group_cols, bias, args, c.col(j0) + r,
+                                args.ldc);
+          }
+        }
+        for (int r = tiled_m; remainder_rows && tb == Trans::kYes && r < m; ++r) {
           const bool a_cols = ta == Trans::kNo;  // op(A)(r, p) = A(r, p): a row of A is strided
           const float* a_row = a_cols ? a.data + r + static_cast<size_t>(k0) * a.ld
                                       : a.data + k0 + static_cast<size_t>(r) * a.ld;
           const size_t a_step = a_cols ? static_cast<size_t>(a.ld) : 1;
           const float bias = epilogue.bias == nullptr ? 0.0f : epilogue.bias[r];
-          RemainderRow(a_row, a_step, b_block, args.b_step_p, std::min(n, g1 * kTileCols) - j0,
-                       bias, args, c.col(j0) + r, args.ldc);
+          RemainderRow(a_row, a_step, b_block, args.b_step_p, group_cols, bias, args, c.col(j0) + r,
+                       args.ldc);
         }
       }
     }
