@@ -43,6 +43,7 @@
 #include "engine/ops/gemm_reference.h"  // Trans
 #include "engine/ops/pixels-inl.h"
 #include "engine/ops/simd_tail-inl.h"
+#include "platform/threads.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace tinymlp {
@@ -498,6 +499,43 @@ HWY_INLINE bool ReadAInPlace(D d, Trans ta, ConstMat a, int m) {
   return ta == Trans::kNo && m <= TileRows(d) && a.ld >= padded && a.ld <= 2 * TileRows(d);
 }
 
+// The end of a product split along K: C = epilogue(P_0 + ... + P_{blocks-1} + beta * C), the
+// partials P_i = alpha * (block i's product) at partials + i * M x N (ld M), summed in block
+// order with the operations and roundings the unsplit driver applies between its K blocks
+// (ApplyEpilogue with alpha = 1, which is exact), so the split changes no bit.
+template <class D>
+void SumKBlockPartials(D d, const float* partials, int blocks, float beta,
+                       const EpilogueArgs& epilogue, Mat c) {
+  const int N = static_cast<int>(hn::Lanes(d));
+  const size_t block_floats = static_cast<size_t>(c.rows) * c.cols;
+  TileArgs t{};
+  t.alpha = 1.0f;
+  for (int i = 0; i < blocks; ++i) {
+    t.beta = i == 0 ? beta : 1.0f;
+    t.read_c = i > 0 || beta != 0.0f;
+    t.epilogue = i == blocks - 1 ? epilogue.kind : Epilogue::kNone;
+    for (int j = 0; j < c.cols; ++j) {
+      float* cj = c.col(j);
+      const float* pj = partials + i * block_floats + static_cast<size_t>(j) * c.rows;
+      for (int r = 0; r < c.rows; r += N) {
+        const int valid = std::min(N, c.rows - r);
+        auto load = [&](const float* p) {
+          return valid == N ? hn::LoadU(d, p) : LoadTail(d, p, valid, 0.0f);
+        };
+        // C holds the sum of the blocks before this one (or, first, the caller's C).
+        const auto sum = ApplyEpilogue(
+            d, load(pj + r), t, [&] { return load(cj + r); },
+            [&] { return load(epilogue.bias + r); });
+        if (valid == N) {
+          hn::StoreU(sum, d, cj + r);
+        } else {
+          StoreTail(d, sum, cj + r, valid);
+        }
+      }
+    }
+  }
+}
+
 // C = epilogue(alpha * op(A) op(B) + beta * C), op(B) from `b`, or from `images` when that is
 // not null. Workspace: GemmWorkspaceFloats(M, K) floats (gemm_layout.h).
 inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b,
@@ -567,18 +605,41 @@ inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b,
   // order, so the cut never changes a bit.
   const bool by_rows = static_cast<size_t>(tiled_m) * k * sizeof(float) >= (size_t{1} << 20) &&
                        row_tiles >= 4 && col_tiles < 2 * gemm::kChunks;
+  // Or, for a long K and few columns (the first layer's forward product, 50 x 3072 times a batch
+  // of 100) on more than one thread, one chunk per K block, each into its own partial product,
+  // summed in block order at the end (SumKBlockPartials: the same bits as one thread's blocks).
+  // Cut by columns, every thread would read all of the weights each step while the backward
+  // product, cut by pixels, updates them in parts: each step half the weights would cross from
+  // core to core twice. Cut by K, a thread reads the weights of the pixels it updates in the
+  // backward product (WorkerTeam hands each thread the same part of both; worker_team.h).
+  const int k_blocks = (k + kc_max - 1) / kc_max;
   const bool threaded = 2.0 * m * n * k > 2e6 && (by_rows || col_tiles >= 4);
-  const int chunks = !threaded ? 1 : std::min(gemm::kChunks, by_rows ? row_tiles : col_tiles);
+  const bool by_k = threaded && !by_rows && ThreadCount() > 1 &&
+                    (epilogue.kind == Epilogue::kNone || epilogue.kind == Epilogue::kBias ||
+                     epilogue.kind == Epilogue::kBiasRelu) &&
+                    k_blocks >= 2 && k_blocks <= gemm::kChunks &&
+                    static_cast<size_t>(k_blocks) * m * n <= gemm::kSplitKFloats;
+  float* const partials = slabs + gemm::kChunks * gemm::ImageSlabFloats(k);
+  const int chunks = !threaded ? 1
+                     : by_k    ? k_blocks
+                               : std::min(gemm::kChunks, by_rows ? row_tiles : col_tiles);
   auto run_chunk = [&](int chunk) {
     auto part = [&](int count, int i) {
       return static_cast<int>(static_cast<long>(count) * i / chunks);
     };
-    const int jt_begin = by_rows ? 0 : part(col_tiles, chunk);
-    const int jt_end = by_rows ? col_tiles : part(col_tiles, chunk + 1);
+    const bool by_cols = !by_rows && !by_k;
+    const int jt_begin = by_cols ? part(col_tiles, chunk) : 0;
+    const int jt_end = by_cols ? part(col_tiles, chunk + 1) : col_tiles;
     const int t_begin = by_rows ? part(row_tiles, chunk) : 0;
     const int t_end = by_rows ? part(row_tiles, chunk + 1) : row_tiles;
-    // The rows past the tiles go with the last run of rows (all of them, when cut by columns).
+    // The rows past the tiles go with the last run of rows (all of them, otherwise).
     const bool remainder_rows = !by_rows || chunk == chunks - 1;
+    // Cut by K: this chunk's block, into its partial product, without beta or the epilogue.
+    const int k_begin = by_k ? chunk * kc_max : 0, k_end = by_k ? std::min(k, k_begin + kc_max) : k;
+    const Mat out = by_k ? Mat(partials + static_cast<size_t>(chunk) * m * n, m, n, m) : c;
+    const float out_beta = by_k ? 0.0f : beta;
+    const Epilogue out_kind = by_k ? Epilogue::kNone : epilogue.kind;
+    const float* const out_bias = by_k ? nullptr : epilogue.bias;
     // Images are converted a slab of column tiles at a time into the chunk's own slab; a
     // matrix B is read in place, the whole chunk at once.
     const int group_tiles = images != nullptr ? kImageSlabTiles : jt_end - jt_begin;
@@ -588,15 +649,15 @@ inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b,
     args.eta = epilogue.eta;
     args.decay = epilogue.decay;
     args.adam = &epilogue.adam;
-    args.ldc = static_cast<size_t>(c.ld);
+    args.ldc = static_cast<size_t>(out.ld);
     // With k == 0 one empty block still applies beta and the epilogue.
-    for (int k0 = 0; k0 == 0 || k0 < k; k0 += kc_max) {
-      const int kc = std::min(kc_max, k - k0);
-      const bool first = k0 == 0, last = k0 + kc >= k;
+    for (int k0 = k_begin; k0 == k_begin || k0 < k_end; k0 += kc_max) {
+      const int kc = std::min(kc_max, k_end - k0);
+      const bool first = k0 == k_begin, last = k0 + kc >= k_end;
       args.kc = kc;
-      args.beta = first ? beta : 1.0f;
-      args.read_c = !first || beta != 0.0f;
-      args.epilogue = last ? epilogue.kind : Epilogue::kNone;
+      args.beta = first ? out_beta : 1.0f;
+      args.read_c = !first || out_beta != 0.0f;
+      args.epilogue = last ? out_kind : Epilogue::kNone;
       for (int g0 = jt_begin; g0 < jt_end; g0 += group_tiles) {
         const int g1 = std::min(jt_end, g0 + group_tiles);
         const int j0 = g0 * kTileCols;
@@ -620,8 +681,8 @@ inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b,
               const ATile tile = tile_of(t);
               args.a = tile.a + static_cast<size_t>(k0) * tile.step;
               args.a_step = tile.step;
-              args.bias = epilogue.bias == nullptr ? nullptr : epilogue.bias + t * R;
-              args.c = c.col(jt * kTileCols) + t * R;
+              args.bias = out_bias == nullptr ? nullptr : out_bias + t * R;
+              args.c = out.col(jt * kTileCols) + t * R;
               if (epilogue.kind == Epilogue::kAdam) {
                 const size_t at = static_cast<size_t>(args.c - c.data);
                 args.m = epilogue.adam.m + at;
@@ -660,13 +721,13 @@ inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b,
                                     : a.data + k0 + static_cast<size_t>(i) * a.ld;
           };
           const float* rows[2] = {row(r), row(std::min(r + 1, m - 1))};
-          const float* bias = epilogue.bias == nullptr ? nullptr : epilogue.bias + r;
+          const float* bias = out_bias == nullptr ? nullptr : out_bias + r;
           if (r + 1 < m) {
-            RemainderRowsDot<2>(rows, b_block, args.b_step_j, group_cols, bias, args, c.col(j0) + r,
-                                args.ldc);
+            RemainderRowsDot<2>(rows, b_block, args.b_step_j, group_cols, bias, args,
+                                out.col(j0) + r, args.ldc);
           } else {
-            RemainderRowsDot<1>(rows, b_block, args.b_step_j, group_cols, bias, args, c.col(j0) + r,
-                                args.ldc);
+            RemainderRowsDot<1>(rows, b_block, args.b_step_j, group_cols, bias, args,
+                                out.col(j0) + r, args.ldc);
           }
         }
         for (int r = tiled_m; remainder_rows && tb == Trans::kYes && r < m; ++r) {
@@ -674,9 +735,9 @@ inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b,
           const float* a_row = a_cols ? a.data + r + static_cast<size_t>(k0) * a.ld
                                       : a.data + k0 + static_cast<size_t>(r) * a.ld;
           const size_t a_step = a_cols ? static_cast<size_t>(a.ld) : 1;
-          const float bias = epilogue.bias == nullptr ? 0.0f : epilogue.bias[r];
-          RemainderRow(a_row, a_step, b_block, args.b_step_p, group_cols, bias, args, c.col(j0) + r,
-                       args.ldc);
+          const float bias = out_bias == nullptr ? 0.0f : out_bias[r];
+          RemainderRow(a_row, a_step, b_block, args.b_step_p, group_cols, bias, args,
+                       out.col(j0) + r, args.ldc);
         }
       }
     }
@@ -686,6 +747,7 @@ inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b,
   } else {
     ParallelFor(chunks, &RunChunk<decltype(run_chunk)>, &run_chunk);
   }
+  if (by_k) SumKBlockPartials(d, partials, k_blocks, beta, epilogue, c);
 }
 
 }  // namespace HWY_NAMESPACE

@@ -30,8 +30,13 @@ inline size_t ImageSlabFloats(int k) {
   return static_cast<size_t>(std::max(1, std::min(kKc, k))) * kImageSlabCols;
 }
 
+// A product split along K (gemm-inl.h's GemmDriver: a threaded product with few columns and a
+// long K, the first layer's forward W X) keeps each K block's partial M x N product, at most
+// kSplitKFloats floats in all, after the slabs.
+constexpr size_t kSplitKFloats = 64 * 1024;
+
 inline size_t WorkspaceFloats(int m, int k) {
-  return PanelFloats(m, k) + kChunks * ImageSlabFloats(k);
+  return PanelFloats(m, k) + kChunks * ImageSlabFloats(k) + kSplitKFloats;
 }
 
 }  // namespace tinymlp::gemm

@@ -432,6 +432,51 @@ TEST(GemmImageBatch, ResultDoesNotDependOnThreadCount) {
   EXPECT_EQ(one, two);
 }
 
+TEST(GemmImageBatch, ForwardSplitAlongKGivesTheBitsOfOneThread) {
+  // The first layer's forward product (50 x 3072 times 100 images) on two threads is cut into
+  // its eight K blocks, each into a partial product, summed at the end in block order: the bits
+  // must be one thread's, with beta (Gemm) and with each epilogue, from images and from a matrix,
+  // and with op(A) = Aᵀ. 130 pixels less than 3072 leaves a short last block.
+  ForEachTarget([] {
+    Rng rng(25);
+    for (int size : {3072, 3072 - 130}) {
+      const int m = 50, batch = 100;
+      Images images(size, 300, batch, rng);
+      Mat x;
+      const std::vector<float> x_storage = images.Gathered(&x);
+      for (Trans ta : {Trans::kNo, Trans::kYes}) {
+        const int lda = ta == Trans::kNo ? 64 : size + 1;
+        std::vector<float> a_storage =
+            Random(static_cast<size_t>(lda) * (ta == Trans::kNo ? size : m), rng);
+        const ConstMat a(a_storage.data(), ta == Trans::kNo ? m : size, ta == Trans::kNo ? size : m,
+                         lda);
+        const std::vector<float> bias = Random(m, rng), c_start = Random(size_t{m} * batch, rng);
+        auto workspace = hwy::AllocateAligned<float>(GemmWorkspaceFloats(m, size));
+        for (int form = 0; form < 4; ++form) {
+          std::vector<float> results[2];
+          for (int threads : {1, 2}) {
+            SetThreadCount(threads);
+            std::vector<float>& c_storage = results[threads - 1];
+            c_storage = c_start;
+            const Mat c(c_storage.data(), m, batch);
+            if (form == 0) Gemm(ta, Trans::kNo, 0.5f, a, images.batch, 0.75f, c, workspace.get());
+            if (form == 1) Gemm(ta, Trans::kNo, 1.0f, a, ConstMat(x), 0.0f, c, workspace.get());
+            if (form == 2)
+              GemmBias(ta, Trans::kNo, a, images.batch, bias.data(), c, workspace.get());
+            if (form == 3) {
+              GemmBiasRelu(ta, Trans::kNo, a, images.batch, bias.data(), c, workspace.get());
+            }
+          }
+          SetThreadCount(0);
+          ASSERT_EQ(results[0], results[1])
+              << "size " << size << " ta " << int(ta) << " form " << form;
+          ASSERT_NE(results[0], c_start);
+        }
+      }
+    }
+  });
+}
+
 TEST(GemmImageBatch, AdamStepWithImagesIsTheSameOnOneAndTwoThreads) {
   // The first layer's shape (dW1 = G Xᵀ, 32 image slabs, threaded by columns), against the
   // separate steps at 1 thread and the fused step at 2.
