@@ -299,6 +299,9 @@ inline void RemainderRow(const float* HWY_RESTRICT a_row, size_t a_step,
   }
 }
 
+// At most a quarter vector of rows is summed past the tiles (GemmDriver's thin_remainder).
+constexpr int kMaxDotRemainderRows = gemm::kMaxLanes / 4;
+
 // Up to two rows of C below the last whole vector of rows, over columns [0, cols) of c =
 // &C(r, j0), for one block of K, when op(B)'s columns are contiguous (b + j * step_j; tb = kNo:
 // the forward product W X). Each element is a dot product along K, K in the lanes: a tile would
@@ -553,6 +556,7 @@ inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b,
   const bool thin_remainder =
       epilogue.kind != Epilogue::kAdam && m > N && m % N != 0 && m % N <= N / 4;
   const int tiled_m = thin_remainder ? m / N * N : m;
+  static_assert(gemm::kMaxLanes / 4 <= kMaxDotRemainderRows, "a_rows below");
   const int R = TileRows(d);
   const int row_tiles = (tiled_m + R - 1) / R;
   const int col_tiles = (n + kTileCols - 1) / kTileCols;
@@ -571,15 +575,6 @@ inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b,
     if (in_place) return {a.data, static_cast<size_t>(a.ld)};
     return {workspace + static_cast<size_t>(t) * R * k, static_cast<size_t>(tile_vecs(t) * N)};
   };
-
-  // RemainderRowsDot reads op(A)'s rows contiguous: with op(A) = A they are strided, so they
-  // are copied once, after the packed tiles (which end at tiled_m x k, whole vectors of rows).
-  const float* const a_rem = workspace + static_cast<size_t>(tiled_m) * k;
-  if (tb == Trans::kNo && ta == Trans::kNo) {
-    float* const rows = const_cast<float*>(a_rem);
-    for (int p = 0; p < k; ++p)
-      for (int r = tiled_m; r < m; ++r) rows[static_cast<size_t>(r - tiled_m) * k + p] = a(r, p);
-  }
 
   if (!in_place) {
     auto pack_tile = [&](int t) {
@@ -620,6 +615,15 @@ inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b,
                     k_blocks >= 2 && k_blocks <= gemm::kChunks &&
                     static_cast<size_t>(k_blocks) * m * n <= gemm::kSplitKFloats;
   float* const partials = slabs + gemm::kChunks * gemm::ImageSlabFloats(k);
+  // RemainderRowsDot reads op(A)'s rows contiguous: with op(A) = A they are strided, so they
+  // are copied, once into the workspace after the packed tiles (which end at tiled_m x k, whole
+  // vectors of rows), or, cut by K, each chunk its block (the weights of the pixels it works
+  // on, which stay in its core's cache: a copy of whole rows up front cost 30 us a step there,
+  // mostly cache lines crossing from the other core).
+  const bool copy_rows = tb == Trans::kNo && ta == Trans::kNo && tiled_m < m;
+  float* const a_rem = workspace + static_cast<size_t>(tiled_m) * k;
+  for (int r = tiled_m; !by_k && copy_rows && r < m; ++r)
+    for (int p = 0; p < k; ++p) a_rem[static_cast<size_t>(r - tiled_m) * k + p] = a(r, p);
   const int chunks = !threaded ? 1
                      : by_k    ? k_blocks
                                : std::min(gemm::kChunks, by_rows ? row_tiles : col_tiles);
@@ -634,6 +638,8 @@ inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b,
     const int t_end = by_rows ? part(row_tiles, chunk + 1) : row_tiles;
     // The rows past the tiles go with the last run of rows (all of them, otherwise).
     const bool remainder_rows = !by_rows || chunk == chunks - 1;
+    // The rows past the tiles when RemainderRowsDot sums them from A's columns (below).
+    HWY_ALIGN float a_rows[kMaxDotRemainderRows * kKc];
     // Cut by K: this chunk's block, into its partial product, without beta or the epilogue.
     const int k_begin = by_k ? chunk * kc_max : 0, k_end = by_k ? std::min(k, k_begin + kc_max) : k;
     const Mat out = by_k ? Mat(partials + static_cast<size_t>(chunk) * m * n, m, n, m) : c;
@@ -658,6 +664,9 @@ inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b,
       args.beta = first ? out_beta : 1.0f;
       args.read_c = !first || out_beta != 0.0f;
       args.epilogue = last ? out_kind : Epilogue::kNone;
+      // Cut by K, each chunk copies the rows' block it needs (see a_rem).
+      for (int r = tiled_m; by_k && copy_rows && r < m; ++r)
+        for (int p = 0; p < kc; ++p) a_rows[(r - tiled_m) * kKc + p] = a(r, k0 + p);
       for (int g0 = jt_begin; g0 < jt_end; g0 += group_tiles) {
         const int g1 = std::min(jt_end, g0 + group_tiles);
         const int j0 = g0 * kTileCols;
@@ -716,9 +725,10 @@ inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b,
         const int group_cols = std::min(n, g1 * kTileCols) - j0;
         for (int r = tiled_m; remainder_rows && tb == Trans::kNo && r < m; r += 2) {
           // op(A)'s rows r, r + 1 from k0: the copy above, or columns of A (op(A) = Aᵀ).
-          auto row = [&](int i) {
-            return ta == Trans::kNo ? a_rem + static_cast<size_t>(i - tiled_m) * k + k0
-                                    : a.data + k0 + static_cast<size_t>(i) * a.ld;
+          auto row = [&](int i) -> const float* {
+            if (ta == Trans::kYes) return a.data + k0 + static_cast<size_t>(i) * a.ld;
+            return by_k ? a_rows + (i - tiled_m) * kKc
+                        : a_rem + static_cast<size_t>(i - tiled_m) * k + k0;
           };
           const float* rows[2] = {row(r), row(std::min(r + 1, m - 1))};
           const float* bias = out_bias == nullptr ? nullptr : out_bias + r;
