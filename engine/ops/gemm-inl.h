@@ -154,19 +154,25 @@ HWY_INLINE void PrefetchBytes(const uint8_t* p, int n) {
 // The images are scattered over the data set and, in the backward product, were last touched
 // by whichever thread ran them forward, so every pack requests the bytes the next pack will
 // read (the next K block, or the next slab of columns) while the tiles of this one compute.
+// `next_block`: whether this thread packs the next K block too (not when the product is cut by
+// K, where another chunk, maybe on another core, does: there each block starts cold).
 struct SlabSteps {
   size_t p, j;
 };
 inline SlabSteps PackImageSlab(Trans tb, const ImageBatch& x, int k0, int kc, int j0, int cols,
-                               float* HWY_RESTRICT slab) {
+                               bool next_block, float* HWY_RESTRICT slab) {
   auto image = [&](int j) { return x.pixels + static_cast<size_t>(x.index[j]) * x.size; };
   if (tb == Trans::kNo) {
-    // Column j is pixels [k0, k0 + kc) of image j0 + j. The first block has had no head start:
-    // there, request the image two columns on too.
-    const int next = std::min(kc, x.size - (k0 + kc));
+    // Column j is pixels [k0, k0 + kc) of image j0 + j. A block nobody requested ahead (the
+    // first, or any when cut by K) is requested kAhead images ahead of its conversion: a DRAM
+    // miss takes longer than converting two images' blocks.
+    constexpr int kAhead = 4;
+    const int next = next_block ? std::min(kc, x.size - (k0 + kc)) : 0;
+    const bool cold = k0 == 0 || !next_block;
+    for (int j = 0; cold && j < std::min(kAhead, cols); ++j) PrefetchBytes(image(j0 + j) + k0, kc);
     for (int j = 0; j < cols; ++j) {
       if (next > 0) PrefetchBytes(image(j0 + j) + k0 + kc, next);
-      if (k0 == 0 && j + 2 < cols) PrefetchBytes(image(j0 + j + 2), kc);
+      if (cold && j + kAhead < cols) PrefetchBytes(image(j0 + j + kAhead) + k0, kc);
       NormalizePixels(image(j0 + j) + k0, x.mean + k0, x.inv_std + k0, kc,
                       slab + static_cast<size_t>(j) * kc, nullptr);
     }
@@ -673,7 +679,7 @@ inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b,
         const float* b_block = slab;
         if (images != nullptr) {
           const SlabSteps steps =
-              PackImageSlab(tb, *images, k0, kc, j0, std::min(n, g1 * kTileCols) - j0, slab);
+              PackImageSlab(tb, *images, k0, kc, j0, std::min(n, g1 * kTileCols) - j0, !by_k, slab);
           args.b_step_p = steps.p;
           args.b_step_j = steps.j;
         } else {
