@@ -305,17 +305,13 @@ inline void RemainderRow(const float* HWY_RESTRICT a_row, size_t a_step,
   }
 }
 
-// At most a quarter vector of rows is summed past the tiles (GemmDriver's thin_remainder).
-constexpr int kMaxDotRemainderRows = gemm::kMaxLanes / 4;
+// RemainderRowsDot sums in kDotLanes lanes on every target (two vectors of 8 on AVX2, four of 4
+// on NEON), and it takes the rows of M past a multiple of kDotLanes when there are at most a
+// quarter of kDotLanes of them (GemmDriver), so which rows it sums, and how, does not depend on
+// the target's vector width.
+constexpr int kDotLanes = 16;
+constexpr int kMaxDotRemainderRows = kDotLanes / 4;
 
-// Up to two rows of C below the last whole vector of rows, over columns [0, cols) of c =
-// &C(r, j0), for one block of K, when op(B)'s columns are contiguous (b + j * step_j; tb = kNo:
-// the forward product W X). Each element is a dot product along K, K in the lanes: a tile would
-// spend a whole vector of rows on them (with M = 50 and 16 lanes, 14 of every 64 lanes, a fifth
-// of the forward product, would be padding), and C's row cannot be read along its columns
-// without transposing op(B). The sums run in another order than a tile's (lane-wise, then across
-// the lanes), so these rows' bits depend on the target's lane count, not on the thread count;
-// the epilogue is the tile's. a_rows[q]: op(A)(r + q, k0 + p) at a_rows[q][p], contiguous.
 // One step of RemainderRowsDot: rows x0, x1 of op(A) times columns y0, y1 of op(B), into the
 // four sums (s1* unused with one row). A function, not a lambda: SVE vectors cannot be captured.
 template <int kRows, class V>
@@ -328,38 +324,68 @@ HWY_INLINE void DotStep(V x0, V x1, V y0, V y1, V& s00, V& s01, V& s10, V& s11) 
   }
 }
 
+// The sum of kDotLanes lanes in one fixed order (halves, then quarters, ...), whatever the
+// vector width that computed them.
+inline float SumDotLanes(float* lanes) {
+  for (int half = kDotLanes / 2; half >= 1; half /= 2)
+    for (int i = 0; i < half; ++i) lanes[i] += lanes[i + half];
+  return lanes[0];
+}
+
+// Up to two rows of C past the tiled rows, over columns [0, cols) of c = &C(r, j0), for one
+// block of K, when op(B)'s columns are contiguous (b + j * step_j; tb = kNo: the forward product
+// W X and every evaluation). Each element is a dot product along K: a tile would spend a whole
+// vector of rows on them (with M = 50 and 16 lanes, 14 of every 64 lanes, a fifth of the
+// forward product, would be padding), and C's row cannot be read along its columns without
+// transposing op(B). Lane l of kDotLanes sums the steps p = l mod kDotLanes in order with FMAs,
+// then SumDotLanes adds the lanes: the same operations in the same order on every target with
+// FMA (AVX-512, AVX2, SVE, aarch64 NEON give the same bits), though another order than a tile's.
+// The epilogue is the tile's. a_rows[q]: op(A)(r + q, k0 + p) at a_rows[q][p], contiguous.
 template <int kRows>
 HWY_NOINLINE void RemainderRowsDot(const float* const* a_rows, const float* HWY_RESTRICT b,
                                    size_t step_j, int cols, const float* bias, const TileArgs& t,
                                    float* c, size_t ldc) {
-  const hn::ScalableTag<float> d;
-  const int N = static_cast<int>(hn::Lanes(d));
+  const hn::ScalableTag<float> de;          // the epilogue's vectors: columns of C
+  const hn::CappedTag<float, kDotLanes> d;  // the sums' vectors: at most kDotLanes lanes
+  const int Ne = static_cast<int>(hn::Lanes(de)), N = static_cast<int>(hn::Lanes(d));
   HWY_ALIGN float sums[kRows][HWY_MAX_BYTES / sizeof(float)] = {};
   HWY_ALIGN float lanes[HWY_MAX_BYTES / sizeof(float)] = {};
+  HWY_ALIGN float dot_lanes[4][kDotLanes];
   const float* HWY_RESTRICT a0 = a_rows[0];
   const float* HWY_RESTRICT a1 = a_rows[kRows - 1];
-  const int whole = t.kc / N * N, tail = t.kc - whole;
-  for (int j = 0; j < cols; j += N) {
-    const int n = std::min(N, cols - j);
+  const int whole = t.kc / kDotLanes * kDotLanes, tail = t.kc - whole;
+  for (int j = 0; j < cols; j += Ne) {
+    const int n = std::min(Ne, cols - j);
     // Two columns at a time, so each row's load of A feeds two FMAs (four chains in all).
     for (int jj = 0; jj < n; jj += 2) {
       const float* HWY_RESTRICT b0 = b + static_cast<size_t>(j + jj) * step_j;
       const float* HWY_RESTRICT b1 = jj + 1 < n ? b0 + step_j : b0;
-      auto s00 = hn::Zero(d), s01 = hn::Zero(d), s10 = hn::Zero(d), s11 = hn::Zero(d);
-      for (int p = 0; p < whole; p += N) {
-        DotStep<kRows>(hn::LoadU(d, a0 + p), hn::LoadU(d, a1 + p), hn::LoadU(d, b0 + p),
-                       hn::LoadU(d, b1 + p), s00, s01, s10, s11);
+      // Lanes [s, s + N) of the kDotLanes, one vector's worth at a time.
+      for (int s = 0; s < kDotLanes; s += N) {
+        auto s00 = hn::Zero(d), s01 = hn::Zero(d), s10 = hn::Zero(d), s11 = hn::Zero(d);
+        for (int p = s; p < whole; p += kDotLanes) {
+          DotStep<kRows>(hn::LoadU(d, a0 + p), hn::LoadU(d, a1 + p), hn::LoadU(d, b0 + p),
+                         hn::LoadU(d, b1 + p), s00, s01, s10, s11);
+        }
+        const int count = std::min(N, tail - s), p = whole + s;
+        if (count == N) {
+          DotStep<kRows>(hn::LoadU(d, a0 + p), hn::LoadU(d, a1 + p), hn::LoadU(d, b0 + p),
+                         hn::LoadU(d, b1 + p), s00, s01, s10, s11);
+        } else if (count > 0) {
+          DotStep<kRows>(LoadTail(d, a0 + p, count, 0.0f), LoadTail(d, a1 + p, count, 0.0f),
+                         LoadTail(d, b0 + p, count, 0.0f), LoadTail(d, b1 + p, count, 0.0f), s00,
+                         s01, s10, s11);
+        }
+        hn::StoreU(s00, d, dot_lanes[0] + s);
+        hn::StoreU(s01, d, dot_lanes[1] + s);
+        hn::StoreU(s10, d, dot_lanes[2] + s);
+        hn::StoreU(s11, d, dot_lanes[3] + s);
       }
-      if (tail > 0) {
-        DotStep<kRows>(LoadTail(d, a0 + whole, tail, 0.0f), LoadTail(d, a1 + whole, tail, 0.0f),
-                       LoadTail(d, b0 + whole, tail, 0.0f), LoadTail(d, b1 + whole, tail, 0.0f),
-                       s00, s01, s10, s11);
-      }
-      sums[0][jj] = hn::GetLane(hn::SumOfLanes(d, s00));
-      if (jj + 1 < n) sums[0][jj + 1] = hn::GetLane(hn::SumOfLanes(d, s01));
+      sums[0][jj] = SumDotLanes(dot_lanes[0]);
+      if (jj + 1 < n) sums[0][jj + 1] = SumDotLanes(dot_lanes[1]);
       if constexpr (kRows > 1) {
-        sums[1][jj] = hn::GetLane(hn::SumOfLanes(d, s10));
-        if (jj + 1 < n) sums[1][jj + 1] = hn::GetLane(hn::SumOfLanes(d, s11));
+        sums[1][jj] = SumDotLanes(dot_lanes[2]);
+        if (jj + 1 < n) sums[1][jj + 1] = SumDotLanes(dot_lanes[3]);
       }
     }
     // The epilogue, one row's n elements at a time; C's row is strided (ldc apart).
@@ -367,9 +393,9 @@ HWY_NOINLINE void RemainderRowsDot(const float* const* a_rows, const float* HWY_
       float* out = c + q + static_cast<size_t>(j) * ldc;
       for (int i = 0; i < n; ++i) lanes[i] = out[i * ldc];
       const auto result = ApplyEpilogue(
-          d, hn::Load(d, sums[q]), t, [&] { return hn::Load(d, lanes); },
-          [&] { return hn::Set(d, bias[q]); });
-      hn::Store(result, d, lanes);
+          de, hn::Load(de, sums[q]), t, [&] { return hn::Load(de, lanes); },
+          [&] { return hn::Set(de, bias[q]); });
+      hn::Store(result, de, lanes);
       for (int i = 0; i < n; ++i) out[i * ldc] = lanes[i];
     }
   }
@@ -559,10 +585,12 @@ inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b,
   // Rows [0, tiled_m) go through register tiles; a few rows past whole vectors go through
   // RemainderRow when op(B)'s rows are contiguous, RemainderRowsDot when its columns are.
   // (Not with kAdam, whose epilogue neither has; a tile sums those rows the same way.)
-  const bool thin_remainder =
-      epilogue.kind != Epilogue::kAdam && m > N && m % N != 0 && m % N <= N / 4;
-  const int tiled_m = thin_remainder ? m / N * N : m;
-  static_assert(gemm::kMaxLanes / 4 <= kMaxDotRemainderRows, "a_rows below");
+  // RemainderRow: up to a quarter vector of rows, its bits those of a tile. RemainderRowsDot:
+  // up to a quarter of kDotLanes past a multiple of kDotLanes, on every target alike.
+  const int remainder_unit = tb == Trans::kYes ? N : kDotLanes;
+  const bool thin_remainder = epilogue.kind != Epilogue::kAdam && m > remainder_unit &&
+                              m % remainder_unit != 0 && m % remainder_unit <= remainder_unit / 4;
+  const int tiled_m = thin_remainder ? m / remainder_unit * remainder_unit : m;
   const int R = TileRows(d);
   const int row_tiles = (tiled_m + R - 1) / R;
   const int col_tiles = (n + kTileCols - 1) / kTileCols;
@@ -622,12 +650,12 @@ inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b,
                     static_cast<size_t>(k_blocks) * m * n <= gemm::kSplitKFloats;
   float* const partials = slabs + gemm::kChunks * gemm::ImageSlabFloats(k);
   // RemainderRowsDot reads op(A)'s rows contiguous: with op(A) = A they are strided, so they
-  // are copied, once into the workspace after the packed tiles (which end at tiled_m x k, whole
-  // vectors of rows), or, cut by K, each chunk its block (the weights of the pixels it works
-  // on, which stay in its core's cache: a copy of whole rows up front cost 30 us a step there,
-  // mostly cache lines crossing from the other core).
+  // are copied, once into the workspace after the packed tiles, or, cut by K, each chunk its block
+  // (the weights of the pixels it works on, which stay in its core's cache: a copy of whole rows up
+  // front cost 30 us a step there, mostly cache lines crossing from the other core).
   const bool copy_rows = tb == Trans::kNo && ta == Trans::kNo && tiled_m < m;
-  float* const a_rem = workspace + static_cast<size_t>(tiled_m) * k;
+  // (The packed tiles end at tiled_m rows rounded up to whole vectors, times k.)
+  float* const a_rem = workspace + static_cast<size_t>((tiled_m + N - 1) / N * N) * k;
   for (int r = tiled_m; !by_k && copy_rows && r < m; ++r)
     for (int p = 0; p < k; ++p) a_rem[static_cast<size_t>(r - tiled_m) * k + p] = a(r, p);
   const int chunks = !threaded ? 1

@@ -17,6 +17,7 @@
 
 #include <gtest/gtest.h>
 #include <hwy/aligned_allocator.h>
+#include <hwy/targets.h>
 
 #include <cmath>
 #include <cstdint>
@@ -475,6 +476,52 @@ TEST(GemmImageBatch, ForwardSplitAlongKGivesTheBitsOfOneThread) {
       }
     }
   });
+}
+
+// Targets whose MulAdd is one fused operation: there a tile's sums and RemainderRowsDot's are
+// the same operations on every vector width.
+bool HasFma(int64_t target) {
+#if HWY_ARCH_X86
+  return target == HWY_AVX3 || target == HWY_AVX3_DL || target == HWY_AVX2;
+#elif HWY_ARCH_ARM_A64
+  return target == HWY_NEON || target == HWY_SVE || target == HWY_SVE2 || target == HWY_SVE_256 ||
+         target == HWY_SVE2_128;
+#else
+  (void)target;
+  return false;
+#endif
+}
+
+TEST(GemmImageBatch, ForwardGivesTheSameBitsOnEveryTargetWithFma) {
+  // The rows past a multiple of 16 (M = 50: 2; 17: 1; 36: 4; 49: 1) go through RemainderRowsDot,
+  // which sums in 16 lanes whatever the vector width, and the tiled rows through sequential FMA
+  // chains: a model trained on an AVX-512 machine and one trained on an AVX2 machine (or a Pi's
+  // aarch64 NEON) get the same bits.
+  std::vector<int64_t> targets;
+  for (int64_t target : hwy::SupportedAndGeneratedTargets())
+    if (HasFma(target)) targets.push_back(target);
+  if (targets.size() < 2) GTEST_SKIP() << "fewer than two targets with FMA to compare";
+  Rng rng(26);
+  for (int m : {50, 17, 36, 49}) {
+    const int size = 3072 - 130, batch = 37;
+    Images images(size, 60, batch, rng);
+    std::vector<float> a_storage = Random(static_cast<size_t>(m + 3) * size, rng);
+    const ConstMat a(a_storage.data(), m, size, m + 3);
+    const std::vector<float> bias = Random(m, rng);
+    auto workspace = hwy::AllocateAligned<float>(GemmWorkspaceFloats(m, size));
+    std::vector<std::vector<float>> results;
+    for (int64_t target : targets) {
+      hwy::SetSupportedTargetsForTest(target);
+      std::vector<float>& c = results.emplace_back(static_cast<size_t>(m) * batch);
+      GemmBiasRelu(Trans::kNo, Trans::kNo, a, images.batch, bias.data(), Mat(c.data(), m, batch),
+                   workspace.get());
+    }
+    hwy::SetSupportedTargetsForTest(0);
+    for (size_t i = 1; i < targets.size(); ++i) {
+      EXPECT_EQ(results[i], results[0]) << "m = " << m << ": " << hwy::TargetName(targets[i])
+                                        << " against " << hwy::TargetName(targets[0]);
+    }
+  }
 }
 
 TEST(GemmImageBatch, AdamStepWithImagesIsTheSameOnOneAndTwoThreads) {
