@@ -91,9 +91,13 @@ class Forced {
 void BM_Gemm(benchmark::State& state, GemmShape s, int64_t target, int threads) {
   Forced forced(target, threads);
   GemmOperands x(s);
-  auto workspace = hwy::AllocateAligned<float>(GemmWorkspaceFloats(s.m, s.k));
+  // The workspace comes from an Arena, as in training: a large one is on huge pages
+  // (engine/base/arena.cc), which the packed operands need to stream at full speed.
+  const size_t workspace_floats = GemmWorkspaceFloats(s.m, s.k);
+  Arena arena(workspace_floats * sizeof(float));
+  float* workspace = arena.AllocateArray<float>(workspace_floats);
   for (auto _ : state) {
-    Gemm(s.ta, s.tb, 1.0f, x.a.view, x.b.view, 0.0f, x.c.view, workspace.get());
+    Gemm(s.ta, s.tb, 1.0f, x.a.view, x.b.view, 0.0f, x.c.view, workspace);
     benchmark::ClobberMemory();
   }
   SetFlops(state, s);

@@ -51,6 +51,10 @@ namespace tinymlp {
 class Arena {
  public:
   static constexpr size_t kAlignment = 64;
+  // An arena of kHugePageArenaBytes or more is allocated on a huge-page boundary, in whole
+  // huge pages, and asked to be backed by them (platform/memory.h; see arena.cc for why).
+  static constexpr size_t kHugePageBytes = size_t{2} << 20;
+  static constexpr size_t kHugePageArenaBytes = size_t{4} << 20;
 
   // Takes `capacity_bytes` (rounded up to 64) with one allocation; throws Error if the system
   // has not got it.

@@ -25,8 +25,7 @@ Optimizer::Optimizer(const OptimizerConfig& config, size_t n, Arena& arena)
 
 void Optimizer::Update(float* p, const float* g, float eta) {
   ++t_;
-  float* m = m_;
-  float* v = v_;
+  float* m = m_;  // (Adam's moments are in NextAdamStep's arguments)
   // Element-wise, so threads split the block (a wide network's 3.7 M parameters are 60 MB of
   // state to stream each step with Adam: a fifth of a step when it ran on one thread).
   constexpr size_t kGrain = size_t{1} << 16;

@@ -22,6 +22,19 @@ TEST(Arena, AllocationsAreAlignedAndCounted) {
   EXPECT_EQ(arena.HighWater(), arena.used());
 }
 
+TEST(Arena, ALargeArenaStartsOnAHugePageAndKeepsItsCapacity) {
+  const size_t bytes = Arena::kHugePageArenaBytes + 100;
+  Arena arena(bytes);
+  EXPECT_EQ(arena.capacity(), Arena::RoundUp(bytes));
+  auto* first = static_cast<uint8_t*>(arena.Allocate(Arena::kAlignment));
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(first) % Arena::kHugePageBytes, 0u);
+  // All of the capacity is usable and writable, to its last byte.
+  auto* rest = static_cast<uint8_t*>(arena.Allocate(arena.capacity() - Arena::kAlignment));
+  rest[0] = 1;
+  rest[arena.capacity() - Arena::kAlignment - 1] = 2;
+  EXPECT_EQ(arena.used(), arena.capacity());
+}
+
 TEST(Arena, ResetToMarkKeepsHighWater) {
   Arena arena(4096);
   auto* base = static_cast<uint8_t*>(arena.Allocate(100));
