@@ -97,7 +97,11 @@ TEST(Gemm, LargeTrainingShapes) {
                     // layer's forward product, scaled down), A as it is and transposed.
                     Shape{Trans::kNo, Trans::kNo, 300, 40, 1000},
                     Shape{Trans::kYes, Trans::kNo, 301, 37, 1000},
-                    Shape{Trans::kNo, Trans::kYes, 297, 40, 1000}}) {
+                    Shape{Trans::kNo, Trans::kYes, 297, 40, 1000},
+                    // ... and a batch of 100 (17 column tiles on AVX-512) where op(A) has over
+                    // 4 times as many rows: still by rows (a 1024-wide layer's forward product).
+                    Shape{Trans::kNo, Trans::kNo, 420, 100, 700},
+                    Shape{Trans::kYes, Trans::kNo, 421, 100, 700}}) {
       const int a_rows = s.ta == Trans::kNo ? s.m : s.k, b_rows = s.tb == Trans::kNo ? s.k : s.n;
       PaddedMat a(a_rows, s.ta == Trans::kNo ? s.k : s.m, a_rows, rng);
       PaddedMat b(b_rows, s.tb == Trans::kNo ? s.n : s.k, b_rows, rng);
@@ -293,22 +297,27 @@ TEST(Gemm, ResultDoesNotDependOnThreadCount) {
 }
 
 TEST(Gemm, ResultDoesNotDependOnThreadCountWhenSplitByRows) {
-  // A 1.2 MB op(A) and 40 columns: the threads take runs of row tiles. With op(B) transposed
-  // and 297 rows, the row past the last whole vector (8 or 4 lanes) is summed along C's row
-  // (RemainderRow), in the last run.
+  // A 1.2 MB op(A) and 40 columns, or 100 columns and 4.2 times as many rows: the threads take
+  // runs of row tiles. With op(B) transposed and 297 rows, the row past the last whole vector
+  // (8 or 4 lanes) is summed along C's row (RemainderRow), in the last run.
   Rng rng(15);
-  const int m = 297, n = 40, k = 1000;
-  for (Trans tb : {Trans::kNo, Trans::kYes}) {
-    PaddedMat a(m, k, m, rng);
-    PaddedMat b(tb == Trans::kNo ? k : n, tb == Trans::kNo ? n : k, tb == Trans::kNo ? k : n, rng);
-    PaddedMat one(m, n, m, rng), two(m, n, m, rng);
-    auto workspace = hwy::AllocateAligned<float>(GemmWorkspaceFloats(m, k));
-    SetThreadCount(1);
-    Gemm(Trans::kNo, tb, 1.0f, a.view, b.view, 0.0f, one.view, workspace.get());
-    SetThreadCount(2);
-    Gemm(Trans::kNo, tb, 1.0f, a.view, b.view, 0.0f, two.view, workspace.get());
-    SetThreadCount(0);
-    EXPECT_EQ(one.storage, two.storage) << "tb=" << int(tb);
+  struct Size {
+    int m, n, k;
+  };
+  for (Size s : {Size{297, 40, 1000}, Size{420, 100, 700}}) {
+    for (Trans tb : {Trans::kNo, Trans::kYes}) {
+      PaddedMat a(s.m, s.k, s.m, rng);
+      const int b_rows = tb == Trans::kNo ? s.k : s.n, b_cols = tb == Trans::kNo ? s.n : s.k;
+      PaddedMat b(b_rows, b_cols, b_rows, rng);
+      PaddedMat one(s.m, s.n, s.m, rng), two(s.m, s.n, s.m, rng);
+      auto workspace = hwy::AllocateAligned<float>(GemmWorkspaceFloats(s.m, s.k));
+      SetThreadCount(1);
+      Gemm(Trans::kNo, tb, 1.0f, a.view, b.view, 0.0f, one.view, workspace.get());
+      SetThreadCount(2);
+      Gemm(Trans::kNo, tb, 1.0f, a.view, b.view, 0.0f, two.view, workspace.get());
+      SetThreadCount(0);
+      EXPECT_EQ(one.storage, two.storage) << "m=" << s.m << " n=" << s.n << " tb=" << int(tb);
+    }
   }
 }
 
@@ -388,6 +397,31 @@ TEST(GemmImageBatch, TrainingShapeMatchesGatheredBatch) {
     CheckImageGemm(Trans::kNo, 50, 3072, 100, rng);
     CheckImageGemm(Trans::kYes, 50, 3072, 100, rng);
   });
+}
+
+TEST(GemmImageBatch, WideLayerForwardSplitByRowsMatchesGatheredBatch) {
+  // A wide layer's forward product, scaled down: 420 rows, 700 pixels (op(A) 1.2 MB), a batch of
+  // 100. The threads take runs of row tiles and each converts the images it reads; the bits must
+  // be those of the gathered batch's product and of one thread.
+  ForEachTarget([] {
+    Rng rng(25);
+    CheckImageGemm(Trans::kNo, 420, 700, 100, rng);
+  });
+  Rng rng(26);
+  const int m = 420, size = 700, batch = 100;
+  Images images(size, 300, batch, rng);
+  std::vector<float> a_storage = Random(static_cast<size_t>(m) * size, rng);
+  const ConstMat a(a_storage.data(), m, size);
+  std::vector<float> one(static_cast<size_t>(m) * batch), two(one.size());
+  auto workspace = hwy::AllocateAligned<float>(GemmWorkspaceFloats(m, size));
+  SetThreadCount(1);
+  Gemm(Trans::kNo, Trans::kNo, 1.0f, a, images.batch, 0.0f, Mat(one.data(), m, batch),
+       workspace.get());
+  SetThreadCount(2);
+  Gemm(Trans::kNo, Trans::kNo, 1.0f, a, images.batch, 0.0f, Mat(two.data(), m, batch),
+       workspace.get());
+  SetThreadCount(0);
+  EXPECT_EQ(one, two);
 }
 
 TEST(GemmImageBatch, BiasAndReluEpilogues) {
