@@ -188,6 +188,42 @@ TEST(Gemm, AcrossMBlocksAndKBlocksMatchesReference) {
   });
 }
 
+TEST(Gemm, AReadInPlaceGivesTheBitsOfAPackedA) {
+  // Whole tiles of A (M a multiple of 64: AVX-512's tile) are read from A's storage, its ld the
+  // step (ReadAInPlace); A stored transposed (op(A) = Aᵀ) is always packed. The kernel sums
+  // the same way from either, so the bits must match, and the reference within rounding, over
+  // M blocks, K blocks, a short last block, an ld that is not a multiple of a vector, one
+  // thread or two.
+  ForEachTarget([] {
+    Rng rng(16);
+    for (int m : {64, 128, 320})
+      for (int k : {7, 385, 769})
+        for (int n : {1, 13, 100})
+          for (int threads : {1, 2}) {
+            const int ld = m + (k % 2) * 5;
+            PaddedMat a(m, k, ld, rng), b(k, n, k + 1, rng);
+            PaddedMat a_t(k, m, k, rng);
+            for (int i = 0; i < m; ++i)
+              for (int p = 0; p < k; ++p) a_t.view(p, i) = a.view(i, p);
+            PaddedMat in_place(m, n, m + 1, rng);
+            PaddedMat packed = in_place, want = in_place;
+            auto workspace = hwy::AllocateAligned<float>(GemmWorkspaceFloats(m, k));
+            SetThreadCount(threads);
+            Gemm(Trans::kNo, Trans::kNo, 0.5f, a.view, b.view, -1.25f, in_place.view,
+                 workspace.get());
+            Gemm(Trans::kYes, Trans::kNo, 0.5f, a_t.view, b.view, -1.25f, packed.view,
+                 workspace.get());
+            SetThreadCount(0);
+            reference::Gemm<float>(Trans::kNo, Trans::kNo, 0.5f, a.view, b.view, -1.25f, want.view);
+            SCOPED_TRACE(::testing::Message() << "m=" << m << " n=" << n << " k=" << k
+                                              << " ld=" << ld << " threads=" << threads);
+            ASSERT_EQ(in_place.storage, packed.storage);
+            ExpectNear(in_place.view, want.view, 1e-6 * k);
+            ASSERT_TRUE(in_place.PaddingIntact());
+          }
+  });
+}
+
 TEST(Gemm, DescendMatchesReference) {
   // W -= eta (G inᵀ + decay W), the backward product with the SGD step in its epilogue, up to
   // K = kGemmDescendMaxK (one K block).
