@@ -196,31 +196,30 @@ TEST(Gemm, AReadInPlaceGivesTheBitsOfAPackedA) {
   // thread or two.
   ForEachTarget([] {
     Rng rng(16);
-    for (int m : {64, 128, 320})
-      for (int k : {7, 385, 769})
-        for (int n : {1, 13, 100})
-          for (int threads : {1, 2}) {
-            const int ld = m + (k % 2) * 5;
-            PaddedMat a(m, k, ld, rng), b(k, n, k + 1, rng);
-            PaddedMat a_t(k, m, k, rng);
-            for (int i = 0; i < m; ++i)
-              for (int p = 0; p < k; ++p) a_t.view(p, i) = a.view(i, p);
-            PaddedMat in_place(m, n, m + 1, rng);
-            PaddedMat packed = in_place, want = in_place;
-            auto workspace = hwy::AllocateAligned<float>(GemmWorkspaceFloats(m, k));
-            SetThreadCount(threads);
-            Gemm(Trans::kNo, Trans::kNo, 0.5f, a.view, b.view, -1.25f, in_place.view,
-                 workspace.get());
-            Gemm(Trans::kYes, Trans::kNo, 0.5f, a_t.view, b.view, -1.25f, packed.view,
-                 workspace.get());
-            SetThreadCount(0);
-            reference::Gemm<float>(Trans::kNo, Trans::kNo, 0.5f, a.view, b.view, -1.25f, want.view);
-            SCOPED_TRACE(::testing::Message() << "m=" << m << " n=" << n << " k=" << k
-                                              << " ld=" << ld << " threads=" << threads);
-            ASSERT_EQ(in_place.storage, packed.storage);
-            ExpectNear(in_place.view, want.view, 1e-6 * k);
-            ASSERT_TRUE(in_place.PaddingIntact());
-          }
+    struct Size {
+      int m, n, k;
+    };
+    for (Size s : {Size{64, 13, 7}, Size{128, 1, 385}, Size{192, 13, 769}, Size{320, 100, 769}})
+      for (int threads : {1, 2}) {
+        const int m = s.m, n = s.n, k = s.k, ld = m + (k % 2) * 5;
+        PaddedMat a(m, k, ld, rng), b(k, n, k + 1, rng);
+        PaddedMat a_t(k, m, k, rng);
+        for (int i = 0; i < m; ++i)
+          for (int p = 0; p < k; ++p) a_t.view(p, i) = a.view(i, p);
+        PaddedMat in_place(m, n, m + 1, rng);
+        PaddedMat packed = in_place, want = in_place;
+        auto workspace = hwy::AllocateAligned<float>(GemmWorkspaceFloats(m, k));
+        SetThreadCount(threads);
+        Gemm(Trans::kNo, Trans::kNo, 0.5f, a.view, b.view, -1.25f, in_place.view, workspace.get());
+        Gemm(Trans::kYes, Trans::kNo, 0.5f, a_t.view, b.view, -1.25f, packed.view, workspace.get());
+        SetThreadCount(0);
+        reference::Gemm<float>(Trans::kNo, Trans::kNo, 0.5f, a.view, b.view, -1.25f, want.view);
+        SCOPED_TRACE(::testing::Message() << "m=" << m << " n=" << n << " k=" << k << " ld=" << ld
+                                          << " threads=" << threads);
+        ASSERT_EQ(in_place.storage, packed.storage);
+        ExpectNear(in_place.view, want.view, 1e-6 * k);
+        ASSERT_TRUE(in_place.PaddingIntact());
+      }
   });
 }
 
