@@ -100,8 +100,7 @@ TEST(Gemm, LargeTrainingShapes) {
                     Shape{Trans::kNo, Trans::kYes, 297, 40, 1000},
                     // ... and a batch of 100 (17 column tiles on AVX-512) where op(A) has over
                     // 4 times as many rows: still by rows (a 1024-wide layer's forward product).
-                    Shape{Trans::kNo, Trans::kNo, 420, 100, 700},
-                    Shape{Trans::kYes, Trans::kNo, 421, 100, 700}}) {
+                    Shape{Trans::kNo, Trans::kNo, 420, 100, 700}}) {
       const int a_rows = s.ta == Trans::kNo ? s.m : s.k, b_rows = s.tb == Trans::kNo ? s.k : s.n;
       PaddedMat a(a_rows, s.ta == Trans::kNo ? s.k : s.m, a_rows, rng);
       PaddedMat b(b_rows, s.tb == Trans::kNo ? s.n : s.k, b_rows, rng);
