@@ -48,6 +48,11 @@ struct Shape {
   int m, n, k;
 };
 
+// A product's size, where the transposes are the test's own.
+struct Size {
+  int m, n, k;
+};
+
 // ld of op(A)'s storage: padded to a cache line (so a one-tile A is read in place) or not.
 int LdFor(int rows, bool padded) { return padded ? Arena::PaddedLd<float>(rows) : rows + 1; }
 
@@ -195,30 +200,29 @@ TEST(Gemm, AReadInPlaceGivesTheBitsOfAPackedA) {
   // thread or two.
   ForEachTarget([] {
     Rng rng(16);
-    struct Size {
-      int m, n, k;
-    };
-    for (Size s : {Size{64, 13, 7}, Size{128, 1, 385}, Size{192, 13, 769}, Size{320, 100, 769}})
+    for (Size s : {Size{64, 13, 7}, Size{128, 1, 385}, Size{192, 13, 769}, Size{320, 100, 769}}) {
+      const int m = s.m, n = s.n, k = s.k, ld = m + (k % 2) * 5;
+      PaddedMat a(m, k, ld, rng), b(k, n, k + 1, rng);
+      PaddedMat a_t(k, m, k, rng);
+      for (int i = 0; i < m; ++i)
+        for (int p = 0; p < k; ++p) a_t.view(p, i) = a.view(i, p);
+      const PaddedMat start(m, n, m + 1, rng);
+      PaddedMat want = start;
+      reference::Gemm<float>(Trans::kNo, Trans::kNo, 0.5f, a.view, b.view, -1.25f, want.view);
+      auto workspace = hwy::AllocateAligned<float>(GemmWorkspaceFloats(m, k));
       for (int threads : {1, 2}) {
-        const int m = s.m, n = s.n, k = s.k, ld = m + (k % 2) * 5;
-        PaddedMat a(m, k, ld, rng), b(k, n, k + 1, rng);
-        PaddedMat a_t(k, m, k, rng);
-        for (int i = 0; i < m; ++i)
-          for (int p = 0; p < k; ++p) a_t.view(p, i) = a.view(i, p);
-        PaddedMat in_place(m, n, m + 1, rng);
-        PaddedMat packed = in_place, want = in_place;
-        auto workspace = hwy::AllocateAligned<float>(GemmWorkspaceFloats(m, k));
+        PaddedMat in_place = start, packed = start;
         SetThreadCount(threads);
         Gemm(Trans::kNo, Trans::kNo, 0.5f, a.view, b.view, -1.25f, in_place.view, workspace.get());
         Gemm(Trans::kYes, Trans::kNo, 0.5f, a_t.view, b.view, -1.25f, packed.view, workspace.get());
         SetThreadCount(0);
-        reference::Gemm<float>(Trans::kNo, Trans::kNo, 0.5f, a.view, b.view, -1.25f, want.view);
         SCOPED_TRACE(::testing::Message() << "m=" << m << " n=" << n << " k=" << k << " ld=" << ld
                                           << " threads=" << threads);
         ASSERT_EQ(in_place.storage, packed.storage);
         ExpectNear(in_place.view, want.view, 1e-6 * k);
         ASSERT_TRUE(in_place.PaddingIntact());
       }
+    }
   });
 }
 
@@ -335,9 +339,6 @@ TEST(Gemm, ResultDoesNotDependOnThreadCountWhenSplitByRows) {
   // runs of row tiles. With op(B) transposed and 297 rows, the row past the last whole vector
   // (8 or 4 lanes) is summed along C's row (RemainderRow), in the last run.
   Rng rng(15);
-  struct Size {
-    int m, n, k;
-  };
   for (Size s : {Size{297, 40, 1000}, Size{420, 100, 700}}) {
     for (Trans tb : {Trans::kNo, Trans::kYes}) {
       PaddedMat a(s.m, s.k, s.m, rng);
@@ -436,26 +437,11 @@ TEST(GemmImageBatch, TrainingShapeMatchesGatheredBatch) {
 TEST(GemmImageBatch, WideLayerForwardSplitByRowsMatchesGatheredBatch) {
   // A wide layer's forward product, scaled down: 420 rows, 700 pixels (op(A) 1.2 MB), a batch of
   // 100. The threads take runs of row tiles and each converts the images it reads; the bits must
-  // be those of the gathered batch's product and of one thread.
+  // be those of the gathered batch's product (and of one thread: ResultDoesNotDependOnThreadCount).
   ForEachTarget([] {
     Rng rng(25);
     CheckImageGemm(Trans::kNo, 420, 700, 100, rng);
   });
-  Rng rng(26);
-  const int m = 420, size = 700, batch = 100;
-  Images images(size, 300, batch, rng);
-  std::vector<float> a_storage = Random(static_cast<size_t>(m) * size, rng);
-  const ConstMat a(a_storage.data(), m, size);
-  std::vector<float> one(static_cast<size_t>(m) * batch), two(one.size());
-  auto workspace = hwy::AllocateAligned<float>(GemmWorkspaceFloats(m, size));
-  SetThreadCount(1);
-  Gemm(Trans::kNo, Trans::kNo, 1.0f, a, images.batch, 0.0f, Mat(one.data(), m, batch),
-       workspace.get());
-  SetThreadCount(2);
-  Gemm(Trans::kNo, Trans::kNo, 1.0f, a, images.batch, 0.0f, Mat(two.data(), m, batch),
-       workspace.get());
-  SetThreadCount(0);
-  EXPECT_EQ(one, two);
 }
 
 TEST(GemmImageBatch, BiasAndReluEpilogues) {
@@ -483,22 +469,30 @@ TEST(GemmImageBatch, BiasAndReluEpilogues) {
   });
 }
 
-TEST(GemmImageBatch, ResultDoesNotDependOnThreadCount) {
-  Rng rng(24);
-  const int m = 50, size = 3072, batch = 100;
+// The product from images on one thread and on two, bit for bit: op(X) = Xᵀ (backward, m x
+// batch times batch x size) or X (forward, m x size times size x batch).
+void ExpectImageGemmBitsOnOneAndTwoThreads(Trans tb, int m, int size, int batch, Rng& rng) {
   Images images(size, 300, batch, rng);
-  std::vector<float> a_storage = Random(static_cast<size_t>(m) * batch, rng);
-  const ConstMat a(a_storage.data(), m, batch);
-  std::vector<float> one(static_cast<size_t>(m) * size), two(one.size());
-  auto workspace = hwy::AllocateAligned<float>(GemmWorkspaceFloats(m, batch));
+  const int k = tb == Trans::kNo ? size : batch, n = tb == Trans::kNo ? batch : size;
+  std::vector<float> a_storage = Random(static_cast<size_t>(m) * k, rng);
+  const ConstMat a(a_storage.data(), m, k);
+  std::vector<float> one(static_cast<size_t>(m) * n), two(one.size());
+  auto workspace = hwy::AllocateAligned<float>(GemmWorkspaceFloats(m, k));
   SetThreadCount(1);
-  Gemm(Trans::kNo, Trans::kYes, 1.0f, a, images.batch, 0.0f, Mat(one.data(), m, size),
-       workspace.get());
+  Gemm(Trans::kNo, tb, 1.0f, a, images.batch, 0.0f, Mat(one.data(), m, n), workspace.get());
   SetThreadCount(2);
-  Gemm(Trans::kNo, Trans::kYes, 1.0f, a, images.batch, 0.0f, Mat(two.data(), m, size),
-       workspace.get());
+  Gemm(Trans::kNo, tb, 1.0f, a, images.batch, 0.0f, Mat(two.data(), m, n), workspace.get());
   SetThreadCount(0);
-  EXPECT_EQ(one, two);
+  EXPECT_EQ(one, two) << "tb=" << int(tb) << " m=" << m << " size=" << size;
+}
+
+TEST(GemmImageBatch, ResultDoesNotDependOnThreadCount) {
+  // The first layer's backward product (cut by pixels), and a wide layer's forward product
+  // scaled down (420 rows, 700 pixels, a batch of 100: cut by row tiles).
+  Rng rng(24);
+  ExpectImageGemmBitsOnOneAndTwoThreads(Trans::kYes, 50, 3072, 100, rng);
+  Rng wide_rng(26);
+  ExpectImageGemmBitsOnOneAndTwoThreads(Trans::kNo, 420, 700, 100, wide_rng);
 }
 
 TEST(GemmImageBatch, ForwardSplitAlongKGivesTheBitsOfOneThread) {
