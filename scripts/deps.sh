@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages tinymlp builds with. Safe to run again: it only installs what is
 # missing. Needs root or sudo; without either it names what is missing and stops.
-# Usage: scripts/deps.sh [--arm] [--mpi] [--fuzz] [--lint] [--bench]   (--arm adds the Raspberry
-#        Pi cross tools and qemu; --mpi adds Open MPI for the distributed search, preset
+# Usage: scripts/deps.sh [--arm] [--mpi] [--fuzz] [--lint] [--ccache] [--bench]   (--arm adds the
+#        Raspberry Pi cross tools and qemu; --mpi adds Open MPI for the distributed search, preset
 #        release-mpi; --fuzz adds clang 14 with its sanitizer runtimes and libFuzzer, for the preset
-#        sanitize; --lint adds lintian, which test.sh runs on the .deb packages; --bench adds
-#        PyTorch, the peer scripts/bench_under_load.sh measures beside tinymlp)
+#        sanitize; --lint adds lintian, which test.sh runs on the .deb packages; --ccache adds
+#        ccache, with which test.sh compiles what its presets share once; --bench adds PyTorch,
+#        the peer scripts/bench_under_load.sh measures beside tinymlp)
 set -euo pipefail
 
 host_pkgs=(cmake ninja-build g++ make pkg-config xz-utils curl ca-certificates
@@ -15,6 +16,7 @@ host_pkgs=(cmake ninja-build g++ make pkg-config xz-utils curl ca-certificates
 mpi_pkgs=(openmpi-bin libopenmpi-dev)
 fuzz_pkgs=(clang-14 libclang-rt-14-dev libfuzzer-14-dev)
 lint_pkgs=(lintian)
+ccache_pkgs=(ccache)
 bench_pkgs=(python3-torch)
 arm_pkgs=(g++-aarch64-linux-gnu g++-arm-linux-gnueabihf qemu-user binutils-aarch64-linux-gnu
   binutils-arm-linux-gnueabihf
@@ -29,8 +31,9 @@ for flag in "$@"; do
     --mpi) want+=("${mpi_pkgs[@]}") ;;
     --fuzz) want+=("${fuzz_pkgs[@]}") ;;
     --lint) want+=("${lint_pkgs[@]}") ;;
+    --ccache) want+=("${ccache_pkgs[@]}") ;;
     --bench) want+=("${bench_pkgs[@]}") ;;
-    *) echo "deps.sh: unknown flag $flag (usage: scripts/deps.sh [--arm] [--mpi] [--fuzz] [--lint] [--bench])" >&2 && exit 2 ;;
+    *) echo "deps.sh: unknown flag $flag (usage: scripts/deps.sh [--arm] [--mpi] [--fuzz] [--lint] [--ccache] [--bench])" >&2 && exit 2 ;;
   esac
 done
 

@@ -34,9 +34,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 skip_arm=${TINYMLP_SKIP_ARM:-0}
-deps=(--mpi --fuzz --lint)
+deps=(--mpi --fuzz --lint --ccache)
 [[ $skip_arm == 1 ]] || deps+=(--arm)
 ./scripts/deps.sh "${deps[@]}"
+
+# The presets compile most files with the same flags: release, release-mpi and release-inference
+# differ only in a few targets' definitions, and so do rpi-armhf and rpi-armhf-inference. Through
+# ccache each such file is compiled once (on a fresh clone: release-mpi 172 -> 35 s,
+# release-inference 113 -> 41 s). CMake reads the launcher from the environment when it first
+# configures a build folder; the cache lives in build/ccache, with the builds it serves.
+if command -v ccache >/dev/null; then
+  export CCACHE_DIR=${CCACHE_DIR:-$PWD/build/ccache}
+  export CMAKE_C_COMPILER_LAUNCHER=ccache CMAKE_CXX_COMPILER_LAUNCHER=ccache
+fi
 
 rc=0
 data=$(./scripts/find_data.sh --no-download) || rc=$?
