@@ -313,25 +313,63 @@ inline void RemainderRow(const float* HWY_RESTRICT a_row, size_t a_step,
 constexpr int kDotLanes = 16;
 constexpr int kMaxDotRemainderRows = kDotLanes / 4;
 
-// One step of RemainderRowsDot: rows x0, x1 of op(A) times columns y0, y1 of op(B), into the
-// four sums (s1* unused with one row). A function, not a lambda: SVE vectors cannot be captured.
+// One step of RemainderRowsDot: rows x0, x1 of op(A) times columns y0 .. y3 of op(B), into the
+// eight sums s<row><column> (s1* unused with one row). A function, not a lambda: SVE vectors
+// cannot be captured.
 template <int kRows, class V>
-HWY_INLINE void DotStep(V x0, V x1, V y0, V y1, V& s00, V& s01, V& s10, V& s11) {
+HWY_INLINE void DotStep(V x0, V x1, V y0, V y1, V y2, V y3, V& s00, V& s01, V& s02, V& s03, V& s10,
+                        V& s11, V& s12, V& s13) {
   s00 = hn::MulAdd(x0, y0, s00);
   s01 = hn::MulAdd(x0, y1, s01);
+  s02 = hn::MulAdd(x0, y2, s02);
+  s03 = hn::MulAdd(x0, y3, s03);
   if constexpr (kRows > 1) {
     s10 = hn::MulAdd(x1, y0, s10);
     s11 = hn::MulAdd(x1, y1, s11);
+    s12 = hn::MulAdd(x1, y2, s12);
+    s13 = hn::MulAdd(x1, y3, s13);
   }
 }
 
 // The sum of kDotLanes lanes in one fixed order (halves, then quarters, ...), whatever the
 // vector width that computed them.
-inline float SumDotLanes(float* lanes) {
-  for (int half = kDotLanes / 2; half >= 1; half /= 2)
-    for (int i = 0; i < half; ++i) lanes[i] += lanes[i + half];
+template <int kHalf>
+HWY_INLINE void AddUpperHalf(float* HWY_RESTRICT lanes) {
+  for (int i = 0; i < kHalf; ++i) lanes[i] += lanes[i + kHalf];
+}
+inline float SumDotLanes(float* HWY_RESTRICT lanes) {
+  static_assert(kDotLanes == 16, "the halves below");
+  // Fixed trip counts, so that the compiler adds each half with one vector instruction.
+  AddUpperHalf<8>(lanes);
+  AddUpperHalf<4>(lanes);
+  AddUpperHalf<2>(lanes);
+  AddUpperHalf<1>(lanes);
   return lanes[0];
 }
+
+// With AVX-512 one vector holds the kDotLanes lanes of a sum: SumDotLanes of two of them, x and y,
+// in registers, into *sum_x and *sum_y, with the same additions lane for lane (each step adds the
+// upper half of a run of lanes to its lower half, as SumDotLanes does), instead of through memory.
+#if HWY_ARCH_X86 && HWY_TARGET <= HWY_AVX3
+constexpr bool kDotSumsInRegisters = true;
+template <class D>
+HWY_INLINE void SumDotLanesOfTwo(D d, hn::Vec<D> x, hn::Vec<D> y, float* sum_x, float* sum_y) {
+  static_assert(hn::MaxLanes(D()) == kDotLanes, "one vector of kDotLanes lanes");
+  HWY_ALIGN static constexpr int32_t kSwapQuarters[16] = {4,  5,  6,  7,  0, 1, 2,  3,
+                                                          12, 13, 14, 15, 8, 9, 10, 11};
+  // Lanes 0-7: x's lanes i + (i + 8); lanes 8-15: y's.
+  auto v = hn::Add(hn::ConcatLowerLower(d, y, x), hn::ConcatUpperUpper(d, y, x));
+  v = hn::Add(v, hn::TableLookupLanes(v, hn::SetTableIndices(d, kSwapQuarters)));  // i + (i + 4)
+  v = hn::Add(v, hn::Shuffle1032(v));                                              // i + (i + 2)
+  v = hn::Add(v, hn::Shuffle2301(v));                                              // i + (i + 1)
+  HWY_ALIGN float lanes[kDotLanes];
+  hn::Store(v, d, lanes);
+  *sum_x = lanes[0];
+  *sum_y = lanes[8];
+}
+#else
+constexpr bool kDotSumsInRegisters = false;
+#endif
 
 // Up to two rows of C past the tiled rows, over columns [0, cols) of c = &C(r, j0), for one
 // block of K, when op(B)'s columns are contiguous (b + j * step_j; tb = kNo: the forward product
@@ -351,42 +389,63 @@ HWY_NOINLINE void RemainderRowsDot(const float* const* a_rows, const float* HWY_
   const int Ne = static_cast<int>(hn::Lanes(de)), N = static_cast<int>(hn::Lanes(d));
   HWY_ALIGN float sums[kRows][HWY_MAX_BYTES / sizeof(float)] = {};
   HWY_ALIGN float lanes[HWY_MAX_BYTES / sizeof(float)] = {};
-  HWY_ALIGN float dot_lanes[4][kDotLanes];
+  HWY_ALIGN float dot_lanes[2][4][kDotLanes];  // [row][column of the four][lane]
   const float* HWY_RESTRICT a0 = a_rows[0];
   const float* HWY_RESTRICT a1 = a_rows[kRows - 1];
   const int whole = t.kc / kDotLanes * kDotLanes, tail = t.kc - whole;
   for (int j = 0; j < cols; j += Ne) {
     const int n = std::min(Ne, cols - j);
-    // Two columns at a time, so each row's load of A feeds two FMAs (four chains in all).
-    for (int jj = 0; jj < n; jj += 2) {
-      const float* HWY_RESTRICT b0 = b + static_cast<size_t>(j + jj) * step_j;
-      const float* HWY_RESTRICT b1 = jj + 1 < n ? b0 + step_j : b0;
+    // Four columns at a time, so each row's load of A feeds four FMAs: eight independent chains
+    // with two rows. Past the last column, the last again (its sums are not stored in C).
+    for (int jj = 0; jj < n; jj += 4) {
+      auto column = [&](int i) {
+        return b + static_cast<size_t>(j + std::min(jj + i, n - 1)) * step_j;
+      };
+      const float* HWY_RESTRICT b0 = column(0);
+      const float* HWY_RESTRICT b1 = column(1);
+      const float* HWY_RESTRICT b2 = column(2);
+      const float* HWY_RESTRICT b3 = column(3);
       // Lanes [s, s + N) of the kDotLanes, one vector's worth at a time.
       for (int s = 0; s < kDotLanes; s += N) {
-        auto s00 = hn::Zero(d), s01 = hn::Zero(d), s10 = hn::Zero(d), s11 = hn::Zero(d);
+        auto s00 = hn::Zero(d), s01 = hn::Zero(d), s02 = hn::Zero(d), s03 = hn::Zero(d);
+        auto s10 = hn::Zero(d), s11 = hn::Zero(d), s12 = hn::Zero(d), s13 = hn::Zero(d);
         for (int p = s; p < whole; p += kDotLanes) {
           DotStep<kRows>(hn::LoadU(d, a0 + p), hn::LoadU(d, a1 + p), hn::LoadU(d, b0 + p),
-                         hn::LoadU(d, b1 + p), s00, s01, s10, s11);
+                         hn::LoadU(d, b1 + p), hn::LoadU(d, b2 + p), hn::LoadU(d, b3 + p), s00, s01,
+                         s02, s03, s10, s11, s12, s13);
         }
         const int count = std::min(N, tail - s), p = whole + s;
         if (count == N) {
           DotStep<kRows>(hn::LoadU(d, a0 + p), hn::LoadU(d, a1 + p), hn::LoadU(d, b0 + p),
-                         hn::LoadU(d, b1 + p), s00, s01, s10, s11);
+                         hn::LoadU(d, b1 + p), hn::LoadU(d, b2 + p), hn::LoadU(d, b3 + p), s00, s01,
+                         s02, s03, s10, s11, s12, s13);
         } else if (count > 0) {
-          DotStep<kRows>(LoadTail(d, a0 + p, count, 0.0f), LoadTail(d, a1 + p, count, 0.0f),
-                         LoadTail(d, b0 + p, count, 0.0f), LoadTail(d, b1 + p, count, 0.0f), s00,
-                         s01, s10, s11);
+          auto tail_of = [&](const float* v) { return LoadTail(d, v + p, count, 0.0f); };
+          DotStep<kRows>(tail_of(a0), tail_of(a1), tail_of(b0), tail_of(b1), tail_of(b2),
+                         tail_of(b3), s00, s01, s02, s03, s10, s11, s12, s13);
         }
-        hn::StoreU(s00, d, dot_lanes[0] + s);
-        hn::StoreU(s01, d, dot_lanes[1] + s);
-        hn::StoreU(s10, d, dot_lanes[2] + s);
-        hn::StoreU(s11, d, dot_lanes[3] + s);
+        if constexpr (kDotSumsInRegisters) {
+          // sums[q] has room past n: the sums of repeated columns land there, unused.
+          SumDotLanesOfTwo(d, s00, s01, &sums[0][jj], &sums[0][jj + 1]);
+          SumDotLanesOfTwo(d, s02, s03, &sums[0][jj + 2], &sums[0][jj + 3]);
+          if constexpr (kRows > 1) {
+            SumDotLanesOfTwo(d, s10, s11, &sums[1][jj], &sums[1][jj + 1]);
+            SumDotLanesOfTwo(d, s12, s13, &sums[1][jj + 2], &sums[1][jj + 3]);
+          }
+        } else {
+          hn::StoreU(s00, d, dot_lanes[0][0] + s);
+          hn::StoreU(s01, d, dot_lanes[0][1] + s);
+          hn::StoreU(s02, d, dot_lanes[0][2] + s);
+          hn::StoreU(s03, d, dot_lanes[0][3] + s);
+          hn::StoreU(s10, d, dot_lanes[1][0] + s);
+          hn::StoreU(s11, d, dot_lanes[1][1] + s);
+          hn::StoreU(s12, d, dot_lanes[1][2] + s);
+          hn::StoreU(s13, d, dot_lanes[1][3] + s);
+        }
       }
-      sums[0][jj] = SumDotLanes(dot_lanes[0]);
-      if (jj + 1 < n) sums[0][jj + 1] = SumDotLanes(dot_lanes[1]);
-      if constexpr (kRows > 1) {
-        sums[1][jj] = SumDotLanes(dot_lanes[2]);
-        if (jj + 1 < n) sums[1][jj + 1] = SumDotLanes(dot_lanes[3]);
+      if constexpr (!kDotSumsInRegisters) {
+        for (int q = 0; q < kRows; ++q)
+          for (int i = 0; i < 4 && jj + i < n; ++i) sums[q][jj + i] = SumDotLanes(dot_lanes[q][i]);
       }
     }
     // The epilogue, one row's n elements at a time; C's row is strided (ldc apart).
