@@ -398,13 +398,10 @@ HWY_NOINLINE void RemainderRowsDot(const float* const* a_rows, const float* HWY_
     // Four columns at a time, so each row's load of A feeds four FMAs: eight independent chains
     // with two rows. Past the last column, the last again (its sums are not stored in C).
     for (int jj = 0; jj < n; jj += 4) {
-      auto column = [&](int i) {
-        return b + static_cast<size_t>(j + std::min(jj + i, n - 1)) * step_j;
-      };
-      const float* HWY_RESTRICT b0 = column(0);
-      const float* HWY_RESTRICT b1 = column(1);
-      const float* HWY_RESTRICT b2 = column(2);
-      const float* HWY_RESTRICT b3 = column(3);
+      const float* HWY_RESTRICT b0 = b + static_cast<size_t>(j + jj) * step_j;
+      const float* HWY_RESTRICT b1 = jj + 1 < n ? b0 + step_j : b0;
+      const float* HWY_RESTRICT b2 = jj + 2 < n ? b1 + step_j : b1;
+      const float* HWY_RESTRICT b3 = jj + 3 < n ? b2 + step_j : b2;
       // Lanes [s, s + N) of the kDotLanes, one vector's worth at a time.
       for (int s = 0; s < kDotLanes; s += N) {
         auto s00 = hn::Zero(d), s01 = hn::Zero(d), s02 = hn::Zero(d), s03 = hn::Zero(d);
@@ -420,9 +417,10 @@ HWY_NOINLINE void RemainderRowsDot(const float* const* a_rows, const float* HWY_
                          hn::LoadU(d, b1 + p), hn::LoadU(d, b2 + p), hn::LoadU(d, b3 + p), s00, s01,
                          s02, s03, s10, s11, s12, s13);
         } else if (count > 0) {
-          auto tail_of = [&](const float* v) { return LoadTail(d, v + p, count, 0.0f); };
-          DotStep<kRows>(tail_of(a0), tail_of(a1), tail_of(b0), tail_of(b1), tail_of(b2),
-                         tail_of(b3), s00, s01, s02, s03, s10, s11, s12, s13);
+          DotStep<kRows>(LoadTail(d, a0 + p, count, 0.0f), LoadTail(d, a1 + p, count, 0.0f),
+                         LoadTail(d, b0 + p, count, 0.0f), LoadTail(d, b1 + p, count, 0.0f),
+                         LoadTail(d, b2 + p, count, 0.0f), LoadTail(d, b3 + p, count, 0.0f), s00,
+                         s01, s02, s03, s10, s11, s12, s13);
         }
         if constexpr (kDotSumsInRegisters) {
           // sums[q] has room past n: the sums of repeated columns land there, unused.
