@@ -62,7 +62,8 @@ wide_epoch() {
 binaries=("$build/tinymlp" ${TINYMLP_PEER:+"$TINYMLP_PEER"})
 label_of() { [[ $1 == "$build/tinymlp" ]] && echo tinymlp || echo peer; }
 
-declare -A samples results
+# results: each measurement's median; runs: its samples in repetition order (for paired ratios).
+declare -A samples results runs
 run_condition() {
   local bin t name value
   for _ in $(seq "$reps"); do
@@ -87,6 +88,7 @@ run_condition() {
   fi
   for name in "${!samples[@]}"; do
     results["$condition/$name"]=$(tr ' ' '\n' <<<"${samples[$name]}" | grep . | median)
+    runs["$condition/$name"]=${samples[$name]}
   done
   for name in "${!samples[@]}"; do
     printf '  %-40s %10s   (%s)\n' "$name" "${results[$condition/$name]}" "${samples[$name]% }"
@@ -110,6 +112,18 @@ for condition in "${conditions[@]}"; do
 done
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "x%.2f", a / b; else printf "-" }'; }
+# The ratio a/b within each repetition (the two ran minutes apart at most, so a drift in the
+# host's speed cancels), as "median (lowest-highest)"; $1, $2: the samples in repetition order.
+paired_ratio() {
+  awk -v a="$1" -v b="$2" 'BEGIN {
+    n = split(a, x, " "); split(b, y, " "); m = 0
+    for (i = 1; i <= n; ++i) if (x[i] > 0 && y[i] > 0) r[++m] = x[i] / y[i]
+    if (m == 0) { printf "-"; exit }
+    for (i = 2; i <= m; ++i) for (j = i; j > 1 && r[j - 1] > r[j]; --j) { t = r[j]; r[j] = r[j - 1]; r[j - 1] = t }
+    med = (m % 2) ? r[(m + 1) / 2] : (r[m / 2] + r[m / 2 + 1]) / 2
+    printf "x%.2f (x%.2f-x%.2f)", med, r[1], r[m]
+  }'
+}
 echo "bench_under_load: medians of $reps (PyTorch: 3); ${conditions[*]}"
 header=(measurement "${conditions[@]}")
 printf '%-40s' "${header[0]}" && printf ' %10s' "${header[@]:1}" && echo
@@ -120,12 +134,14 @@ for key in "${!results[@]}"; do
   for c in "${conditions[@]}"; do printf ' %10s' "${results[$c/$name]:--}"; done
   echo
 done | sort
-echo "bench_under_load: ratios (2 thr / 1 thr in each condition; loaded / idle at 1 thread)"
+echo "bench_under_load: ratios (2 thr / 1 thr in each condition, of the medians, then paired:"
+echo "  the median of each repetition's own ratio, lowest-highest; loaded / idle at 1 thread)"
 for key in "${!results[@]}"; do
   [[ $key == */tinymlp*", 1 thr" || $key == */peer*", 1 thr" ]] || continue
   c=${key%%/*} name=${key#*/}
   two=${results[$c/${name%1 thr}2 thr]:-}
   line="$c ${name%, 1 thr}: 2/1 thr $(ratio "$two" "${results[$key]}")"
+  line+=" paired $(paired_ratio "${runs[$c/${name%1 thr}2 thr]:-}" "${runs[$key]}")"
   [[ $c == idle ]] || line+=", $c/idle 1 thr $(ratio "${results[$key]}" "${results[idle/$name]:-}")"
   echo "  $line"
 done | sort
