@@ -46,6 +46,15 @@ awk '$1 ~ /_median$/ && $1 ~ /^(gemm|openblas)\// {
              printf "%-40s %8.1f  x%.2f\n", rows[i], val[i], (k[i] in blas) ? val[i] / blas[k[i]] : 0 }' \
   "$out/kernels.txt" | sort
 
+# The same ratios taken call by call (paired/...: each iteration one call of each), which a drift
+# in the host's speed between two benchmarks does not reach.
+echo "bench.sh: GEMM against OpenBLAS call by call (paired/...: median of OpenBLAS's time over ours)"
+awk '$1 ~ /_median$/ && $1 ~ /^paired\// {
+       split($1, f, "/"); r = ""
+       for (i = 2; i <= NF; ++i) if ($i ~ /^vs_openblas=/) { r = $i; sub(/vs_openblas=/, "", r) }
+       printf "%-40s x%.2f\n", f[2] "/" f[4] "/" f[3], r
+     }' "$out/kernels.txt" | sort
+
 # The first layer read straight from uint8 images against gathering the batch first.
 echo "bench.sh: first layer (forward + backward with the SGD step), images in the GEMM vs gathered"
 awk '$1 ~ /_median$/ && $1 ~ /^first_layer\// {

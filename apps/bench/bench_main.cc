@@ -3,6 +3,9 @@
 // scalar reference beside them in the same run. A benchmark, not a test: nothing here asserts
 // a time. Benchmark names read kernel/shape/target/threads, e.g. gemm/NN_50x3072*3072x100/AVX3/t2.
 //
+// paired/...: tinymlp's GEMM and OpenBLAS's called in turn on the same operands, their ratio
+// taken call by call (vs_openblas), the measure to trust on a shared host whose speed drifts.
+//
 // first_layer/...: the network's first layer (forward, then backward with the SGD step) read
 // straight from uint8 images, against gathering the batch into floats first.
 //
@@ -15,6 +18,7 @@
 #include <hwy/targets.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -125,6 +129,51 @@ void BM_OpenBlas(benchmark::State& state, GemmShape s, int threads) {
   }
   SetFlops(state, s);
 }
+
+// tinymlp's Gemm and OpenBLAS's cblas_sgemm on the same operands, one call of each per iteration
+// (which goes first alternates), each timed: `vs_openblas` is the median over the iterations of
+// OpenBLAS's time over tinymlp's (above 1: tinymlp is faster). On a shared host whose speed
+// drifts by 15-40 % within minutes, two benchmarks run one after the other compare that drift;
+// a pair of calls a few milliseconds apart does not. The iteration's time is the pair's.
+void BM_PairedWithOpenBlas(benchmark::State& state, GemmShape s, int threads) {
+  Forced forced(0, threads);
+  openblas_set_num_threads(threads);
+  GemmOperands x(s);
+  BenchMat c_blas(s.m, s.n, 3);
+  const size_t workspace_floats = GemmWorkspaceFloats(s.m, s.k);
+  Arena arena(workspace_floats * sizeof(float));
+  float* workspace = arena.AllocateArray<float>(workspace_floats);
+  auto ours = [&] { Gemm(s.ta, s.tb, 1.0f, x.a.view, x.b.view, 0.0f, x.c.view, workspace); };
+  auto blas = [&] {
+    cblas_sgemm(CblasColMajor, ToCblas(s.ta), ToCblas(s.tb), s.m, s.n, s.k, 1.0f, x.a.view.data,
+                x.a.view.ld, x.b.view.data, x.b.view.ld, 0.0f, c_blas.view.data, c_blas.view.ld);
+  };
+  auto seconds = [](auto&& call) {
+    const auto start = std::chrono::steady_clock::now();
+    call();
+    benchmark::ClobberMemory();
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  std::vector<double> ratios, ours_s, blas_s;
+  for (auto _ : state) {
+    const bool ours_first = ratios.size() % 2 == 0;
+    const double first = ours_first ? seconds(ours) : seconds(blas);
+    const double second = ours_first ? seconds(blas) : seconds(ours);
+    ours_s.push_back(ours_first ? first : second);
+    blas_s.push_back(ours_first ? second : first);
+    ratios.push_back(blas_s.back() / ours_s.back());
+  }
+  auto median = [](std::vector<double> v) {
+    if (v.empty()) return 0.0;
+    std::sort(v.begin(), v.end());
+    const size_t n = v.size();
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  };
+  const double flop = 2.0 * s.m * s.n * s.k;
+  state.counters["vs_openblas"] = median(ratios);
+  state.counters["GFLOPS"] = flop / median(ours_s) * 1e-9;
+  state.counters["openblas_GFLOPS"] = flop / median(blas_s) * 1e-9;
+}
 #endif
 
 // The first layer of a training step, forward (H = relu(W1 X + b)) and backward with the SGD
@@ -207,6 +256,11 @@ void RegisterAll() {
       const std::string name =
           std::string("openblas/") + s.name + "/sgemm/t" + std::to_string(threads);
       benchmark::RegisterBenchmark(name.c_str(), BM_OpenBlas, s, threads)->UseRealTime();
+      const std::string paired = std::string("paired/") + s.name + "/" +
+                                 hwy::TargetName(DispatchedTarget()) + "/t" +
+                                 std::to_string(threads);
+      benchmark::RegisterBenchmark(paired.c_str(), BM_PairedWithOpenBlas, s, threads)
+          ->UseRealTime();
     }
 #endif
     if (s.training || s.m <= 256) {
