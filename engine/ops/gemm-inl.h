@@ -53,8 +53,10 @@ namespace hn = hwy::HWY_NAMESPACE;
 
 // Register tile: kTileVecs x kTileCols accumulators + kTileVecs A vectors + 1 broadcast must
 // fit the register file. 32 registers (AVX-512, aarch64 NEON, SVE): 4 x 6 = 24 + 4 + 1;
-// 16 registers (AVX2, SSE4, 32-bit NEON): 2 x 6 = 12 + 2 + 1 (2 x 4 on armv7, whose compiler
-// also needs a register or two for addresses).
+// 16 registers (AVX2, SSE4): 3 x 4 = 12 + 3 + 1, 4 broadcasts a step for 12 FMAs where 2 x 6
+// needs 6 (on Zen 3, against OpenBLAS call by call: the first layer's products 6-8 % faster,
+// squares 0-8 %; docs/benchmarks.md); 2 x 4 on armv7, whose compiler also needs a register or
+// two for addresses.
 #if HWY_TARGET == HWY_SCALAR || HWY_ARCH_ARM_V7
 constexpr int kTileVecs = 2;
 constexpr int kTileCols = 4;
@@ -62,8 +64,8 @@ constexpr int kTileCols = 4;
 constexpr int kTileVecs = 4;
 constexpr int kTileCols = 6;
 #else
-constexpr int kTileVecs = 2;
-constexpr int kTileCols = 6;
+constexpr int kTileVecs = 3;
+constexpr int kTileCols = 4;
 #endif
 
 // Cache blocking (gemm_layout.h): K in blocks of gemm::kKc; an M block of about
@@ -591,8 +593,8 @@ void RunChunk(const void* f, int i) {
 //   the hardware prefetcher follows four cache lines a step as well as a packed panel, and the
 //   copy is saved (a 1024-wide layer's forward product: 4.9 -> 4.0 ms at 1 thread; square
 //   products 2-4 % faster, 256 x 256 on 2 threads 1.6x, its packing having run on one thread;
-//   docs/benchmarks.md). With one cache line a step (AVX2's 16 rows) packing measured 1.3x
-//   faster, so those targets pack.
+//   docs/benchmarks.md). With one cache line a step (AVX2's tile, then 16 rows) packing measured
+//   1.3x faster, so those targets pack.
 template <class D>
 HWY_INLINE bool ReadAInPlace(D d, Trans ta, ConstMat a, int m) {
   const int N = static_cast<int>(hn::Lanes(d));
