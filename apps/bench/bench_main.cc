@@ -131,14 +131,15 @@ void BM_OpenBlas(benchmark::State& state, GemmShape s, int threads) {
   SetFlops(state, s);
 }
 
-// tinymlp's Gemm and OpenBLAS's cblas_sgemm on the same operands, one call of each per iteration
-// (which goes first alternates), each timed: `vs_openblas` is the median over the iterations of
-// OpenBLAS's time over tinymlp's (above 1: tinymlp is faster). On a shared host whose speed
-// drifts by 15-40 % within minutes, two benchmarks run one after the other compare that drift;
-// a pair of calls a few milliseconds apart does not. The iteration's time is the pair's.
-void BM_PairedWithOpenBlas(benchmark::State& state, GemmShape s, int threads) {
-  Forced forced(0, threads);
-  openblas_set_num_threads(threads);
+// tinymlp's Gemm and OpenBLAS's cblas_sgemm at one thread on the same operands, one call of each
+// per iteration (which goes first alternates), each timed: `vs_openblas` is the median over the
+// iterations of OpenBLAS's time over tinymlp's (above 1: tinymlp is faster). On a shared host
+// whose speed drifts by 15-40 % within minutes, two benchmarks run one after the other compare
+// that drift; a pair of calls a few milliseconds apart does not. The iteration's time is the
+// pair's.
+void BM_PairedWithOpenBlas(benchmark::State& state, GemmShape s) {
+  Forced forced(0, 1);
+  openblas_set_num_threads(1);
   GemmOperands x(s);
   BenchMat c_blas(s.m, s.n, 3);
   const size_t workspace_floats = GemmWorkspaceFloats(s.m, s.k);
@@ -262,7 +263,7 @@ void RegisterAll() {
     // (OpenBLAS's and ours) and take cores from the other's next call.
     const std::string paired =
         std::string("paired/") + s.name + "/" + hwy::TargetName(DispatchedTarget()) + "/t1";
-    benchmark::RegisterBenchmark(paired.c_str(), BM_PairedWithOpenBlas, s, 1)->UseRealTime();
+    benchmark::RegisterBenchmark(paired.c_str(), BM_PairedWithOpenBlas, s)->UseRealTime();
 #endif
     if (s.training || s.m <= 256) {
       const std::string name = std::string("reference/") + s.name + "/scalar/t1";
