@@ -93,16 +93,22 @@ class Forced {
   ~Forced() { hwy::SetSupportedTargetsForTest(0); }
 };
 
+// The GEMM's workspace for a shape, from an Arena as in training: a large one is on huge pages
+// (engine/base/arena.cc), which the packed operands need to stream at full speed.
+struct GemmWorkspace {
+  Arena arena;
+  float* floats;
+  explicit GemmWorkspace(const GemmShape& s)
+      : arena(GemmWorkspaceFloats(s.m, s.k) * sizeof(float)),
+        floats(arena.AllocateArray<float>(GemmWorkspaceFloats(s.m, s.k))) {}
+};
+
 void BM_Gemm(benchmark::State& state, GemmShape s, int64_t target, int threads) {
   Forced forced(target, threads);
   GemmOperands x(s);
-  // The workspace comes from an Arena, as in training: a large one is on huge pages
-  // (engine/base/arena.cc), which the packed operands need to stream at full speed.
-  const size_t workspace_floats = GemmWorkspaceFloats(s.m, s.k);
-  Arena arena(workspace_floats * sizeof(float));
-  float* workspace = arena.AllocateArray<float>(workspace_floats);
+  GemmWorkspace workspace(s);
   for (auto _ : state) {
-    Gemm(s.ta, s.tb, 1.0f, x.a.view, x.b.view, 0.0f, x.c.view, workspace);
+    Gemm(s.ta, s.tb, 1.0f, x.a.view, x.b.view, 0.0f, x.c.view, workspace.floats);
     benchmark::ClobberMemory();
   }
   SetFlops(state, s);
@@ -120,12 +126,17 @@ void BM_GemmReference(benchmark::State& state, GemmShape s) {
 #ifdef TINYMLP_HAVE_OPENBLAS
 CBLAS_TRANSPOSE ToCblas(Trans t) { return t == Trans::kNo ? CblasNoTrans : CblasTrans; }
 
+// C = op(A) op(B) with OpenBLAS.
+void OpenBlasGemm(const GemmShape& s, const GemmOperands& x, Mat c) {
+  cblas_sgemm(CblasColMajor, ToCblas(s.ta), ToCblas(s.tb), s.m, s.n, s.k, 1.0f, x.a.view.data,
+              x.a.view.ld, x.b.view.data, x.b.view.ld, 0.0f, c.data, c.ld);
+}
+
 void BM_OpenBlas(benchmark::State& state, GemmShape s, int threads) {
   openblas_set_num_threads(threads);
   GemmOperands x(s);
   for (auto _ : state) {
-    cblas_sgemm(CblasColMajor, ToCblas(s.ta), ToCblas(s.tb), s.m, s.n, s.k, 1.0f, x.a.view.data,
-                x.a.view.ld, x.b.view.data, x.b.view.ld, 0.0f, x.c.view.data, x.c.view.ld);
+    OpenBlasGemm(s, x, x.c.view);
     benchmark::ClobberMemory();
   }
   SetFlops(state, s);
@@ -142,29 +153,25 @@ void BM_PairedWithOpenBlas(benchmark::State& state, GemmShape s) {
   openblas_set_num_threads(1);
   GemmOperands x(s);
   BenchMat c_blas(s.m, s.n, 3);
-  const size_t workspace_floats = GemmWorkspaceFloats(s.m, s.k);
-  Arena arena(workspace_floats * sizeof(float));
-  float* workspace = arena.AllocateArray<float>(workspace_floats);
-  auto ours = [&] { Gemm(s.ta, s.tb, 1.0f, x.a.view, x.b.view, 0.0f, x.c.view, workspace); };
-  auto blas = [&] {
-    cblas_sgemm(CblasColMajor, ToCblas(s.ta), ToCblas(s.tb), s.m, s.n, s.k, 1.0f, x.a.view.data,
-                x.a.view.ld, x.b.view.data, x.b.view.ld, 0.0f, c_blas.view.data, c_blas.view.ld);
-  };
+  GemmWorkspace workspace(s);
+  auto ours = [&] { Gemm(s.ta, s.tb, 1.0f, x.a.view, x.b.view, 0.0f, x.c.view, workspace.floats); };
+  auto blas = [&] { OpenBlasGemm(s, x, c_blas.view); };
   auto seconds = [](auto&& call) {
     const auto start = std::chrono::steady_clock::now();
     call();
     benchmark::ClobberMemory();
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
-  std::vector<double> ratios, ours_s, blas_s;
+  std::vector<double> ours_s, blas_s;
+  bool ours_first = true;
   for (auto _ : state) {
-    const bool ours_first = ratios.size() % 2 == 0;
-    const double first = ours_first ? seconds(ours) : seconds(blas);
-    const double second = ours_first ? seconds(blas) : seconds(ours);
-    ours_s.push_back(ours_first ? first : second);
-    blas_s.push_back(ours_first ? second : first);
-    ratios.push_back(blas_s.back() / ours_s.back());
+    if (ours_first) ours_s.push_back(seconds(ours));
+    blas_s.push_back(seconds(blas));
+    if (!ours_first) ours_s.push_back(seconds(ours));
+    ours_first = !ours_first;
   }
+  std::vector<double> ratios(ours_s.size());
+  for (size_t i = 0; i < ratios.size(); ++i) ratios[i] = blas_s[i] / ours_s[i];
   auto median = [](std::vector<double> v) {
     if (v.empty()) return 0.0;
     std::sort(v.begin(), v.end());
