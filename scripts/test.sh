@@ -12,19 +12,18 @@
 # the release-inference preset (the inference-only build a Pi gets) with its own tests, and the
 # sanitize preset (clang 14, ASan + UBSan, any report fails the test): the unit suite again, and
 # each fuzz target of tests/fuzz over its committed corpus plus 50,000 new inputs (label fuzz);
-# the tests on the real data, the install tests and the command-line tests (label cli: they run
-# the binary and check its messages, which the release suite does; the cli fuzz target covers
-# argument parsing under the sanitizers) and the two longest training tests
-# (Mlp.OverfitsASmallSample, Trainer.EveryOptimizerLowersTheLoss: 6 minutes of the suite on a
-# machine without AVX-512, where the sanitize build's kernels run emulated) are left out there
-# (CMakePresets.json), to keep the suite's time down. The ARM suites run two tests at a time and
-# leave out, besides the data tests, the run-lifecycle tests (label lifecycle): they train for
-# many minutes under qemu and check files and signals, which behave alike on every architecture;
-# the release suite runs them.
-# The aarch64 suite also leaves out the command-line tests (label cli) and the arena tests
-# (NoAlloc, MeasuredArena): a 64-bit Linux like the host's; armhf, 32-bit, runs the arena tests
-# and the command-line tests of what a Pi runs, not those of the training commands (ExperimentsCli,
-# NetworkFlagsCli, OutputCli, BenchTrain).
+# the tests on the real data, the install tests and the two longest training tests
+# (Mlp.OverfitsASmallSample, Trainer.EveryOptimizerLowersTheLoss: the sanitize build's kernels run
+# emulated on a machine without AVX-512) are left out there (CMakePresets.json), and the
+# command-line tests (label cli: they run the binary and check its messages, which the release
+# suite does; the cli fuzz target covers argument parsing under the sanitizers) are not even built
+# (TINYMLP_CLI_TESTS=OFF), to keep the suite's time down. The ARM suites run two tests at a time
+# and leave out the data tests. The aarch64 suite does not build the command-line tests either,
+# and leaves out the arena tests (NoAlloc, MeasuredArena): a 64-bit Linux like the host's. armhf,
+# 32-bit, runs the arena tests and the command-line tests of what a Pi runs, not those of the
+# training commands (ExperimentsCli, NetworkFlagsCli, OutputCli, BenchTrain) nor the run-lifecycle
+# tests (label lifecycle): they train for many minutes under qemu and check files and signals,
+# which behave alike on every architecture; the release suite runs them.
 # Ends with one summary line per suite ("release: 40 passed, 0 failed, 2 skipped, 118 s") and a
 # total with the time; exits non-zero if any step failed.
 # Usage: scripts/test.sh

@@ -68,11 +68,12 @@ TEST(Mlp, OverfitsASmallSample) {
   TrainConfig config;
   config.lambda = 0;
   config.batch = 100;
-  config.steps = 300;
+  // eta 0.2: loss 0.0052 after 80 steps (0.05 needed 300 for 0.0058: 48 s under qemu).
+  config.steps = 80;
   Arena arena(MeasureArena<Trainer>(shape, config, train, norm));
   Trainer trainer(shape, config, train, norm, arena);
   const double before = trainer.Evaluate(train).loss;
-  for (long t = 0; t < config.steps; ++t) trainer.Step(0.05f);
+  for (long t = 0; t < config.steps; ++t) trainer.Step(0.2f);
   const Evaluation after = trainer.Evaluate(train);
   EXPECT_GT(before, 1.5);
   EXPECT_LT(after.loss, 0.01);

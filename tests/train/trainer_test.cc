@@ -46,7 +46,8 @@ TEST(Trainer, EveryOptimizerLowersTheLoss) {
     TrainSetup s(kind);
     s.config.augment = AugmentConfig();  // memorizing random labels: no augmentation
     double first = 0, last = 0;
-    Train(s, 300, kind == OptimizerKind::kAdam ? 0.003f : 0.05f, &first, &last);
+    // After 50 steps the loss is 0.28-0.48 of the first (300 steps took 46 s under qemu).
+    Train(s, 50, kind == OptimizerKind::kAdam ? 0.003f : 0.05f, &first, &last);
     EXPECT_LT(last, 0.7 * first) << "optimizer " << int(kind);
   }
 }
