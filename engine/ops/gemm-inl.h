@@ -774,6 +774,8 @@ inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b,
       args.beta = first ? out_beta : 1.0f;
       args.read_c = !first || out_beta != 0.0f;
       args.epilogue = last ? out_kind : Epilogue::kNone;
+      const bool reads_c =
+          args.read_c || args.epilogue == Epilogue::kDescend || args.epilogue == Epilogue::kAdam;
       // Cut by K, each chunk copies the rows' block it needs (see a_rem).
       for (int r = tiled_m; by_k && copy_rows && r < m; ++r)
         for (int p = 0; p < kc; ++p) a_rows[(r - tiled_m) * kKc + p] = a(r, k0 + p);
@@ -808,10 +810,12 @@ inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b,
                 args.v = epilogue.adam.v + at;
               }
               args.rows = std::min(R, tiled_m - t * R);
-              if (epilogue.kind == Epilogue::kAdam) {
-                // The next tile's epilogue reads W and both moments, three arrays that are
-                // rarely in cache (a wide layer's are 12 MB each): request them now, so they
-                // arrive while this tile computes instead of stalling the next one's stores.
+              if (reads_c) {
+                // The next tile's epilogue reads its part of C (and with kAdam both moments),
+                // rarely in cache: a wide layer's W, m and v are 12 MB each, and a large
+                // product's C is read back after every K block (2048 x 2048: 16 MB, past the L3
+                // with the operands). Request them now, so they arrive while this tile computes
+                // instead of stalling the next one's stores.
                 const bool down = t + 1 < t1;
                 if (down || jt + 1 < g1) {
                   const int next_t = down ? t + 1 : t0, next_jt = down ? jt : jt + 1;
@@ -819,10 +823,11 @@ inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b,
                   const int bytes =
                       std::min(R, tiled_m - next_t * R) * static_cast<int>(sizeof(float));
                   const size_t at =
-                      static_cast<size_t>(c.col(next_jt * kTileCols) + next_t * R - c.data);
+                      static_cast<size_t>(out.col(next_jt * kTileCols) + next_t * R - out.data);
                   for (int j = 0; j < next_cols; ++j) {
                     const size_t col = at + j * args.ldc;
-                    PrefetchBytes(reinterpret_cast<const uint8_t*>(c.data + col), bytes);
+                    PrefetchBytes(reinterpret_cast<const uint8_t*>(out.data + col), bytes);
+                    if (epilogue.kind != Epilogue::kAdam) continue;
                     PrefetchBytes(reinterpret_cast<const uint8_t*>(epilogue.adam.m + col), bytes);
                     PrefetchBytes(reinterpret_cast<const uint8_t*>(epilogue.adam.v + col), bytes);
                   }
