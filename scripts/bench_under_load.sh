@@ -78,7 +78,10 @@ run_condition() {
       done
     done
   done
-  if [[ $condition == idle ]] && /usr/bin/python3 -c 'import torch' 2>/dev/null; then
+  if [[ $condition == idle ]] && ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then
+    echo "bench_under_load: no PyTorch for /usr/bin/python3 (scripts/deps.sh --bench installs" \
+      "python3-torch): its wide epoch is left out"
+  elif [[ $condition == idle ]]; then
     for t in 1 2; do
       for _ in 1 2 3; do
         samples["pytorch wide epoch s, $t thr"]+="$(/usr/bin/python3 scripts/peers/wide_epoch_torch.py \
