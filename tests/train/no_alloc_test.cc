@@ -58,7 +58,7 @@ const char* Name(Update u) {
 }
 
 struct Data {
-  Dataset train = RandomDataset(800, 3);
+  Dataset train = RandomDataset(400, 3);  // the large batches' 400: one batch an epoch
   Normalization norm = Normalization::FromData(train);
 };
 const Data& SharedData() {
@@ -98,7 +98,7 @@ TEST_P(MeasuredArena, IsExactAndStepsAllocateNothing) {
   EXPECT_EQ(arena.used(), measured);
   EXPECT_EQ(arena.HighWater(), measured);
 
-  // Two epochs and a step: two reshuffles (8 batches of 100 per epoch, or 2 of 400).
+  // Two epochs and a step: two reshuffles (4 batches of 100 per epoch, or 1 of 400).
   const int steps = 2 * trainer.batches_per_epoch() + 1;
   const long before = g_allocations.load();
   for (int t = 0; t < steps; ++t) trainer.Step(0.01f);
@@ -138,7 +138,8 @@ TEST(NoAlloc, EveryDepthAllocatesNothing) {
     Arena arena(MeasureArena<Trainer>(shape, config, data.train, data.norm));
     Trainer trainer(shape, config, data.train, data.norm, arena);
     const long before = g_allocations.load();
-    for (int t = 0; t < 17; ++t) trainer.Step(0.01f);  // two reshuffles
+    const int steps = 2 * trainer.batches_per_epoch() + 1;  // two reshuffles
+    for (int t = 0; t < steps; ++t) trainer.Step(0.01f);
     EXPECT_EQ(g_allocations.load() - before, 0) << hidden.size() << " hidden layers";
     EXPECT_EQ(arena.HighWater(), arena.capacity());
   }
