@@ -72,6 +72,8 @@ constexpr int kTileCols = 4;
 // kMcBytes of packed A stays in L2 while the columns stream past.
 using gemm::kKc;
 constexpr size_t kMcBytes = 256 * 1024;
+// A C of more bytes than this is not expected in cache when a tile's epilogue reads it back.
+constexpr size_t kPrefetchCBytes = 1 << 20;
 // An ImageBatch operand is converted for this many column tiles at a time.
 constexpr int kImageSlabTiles = gemm::kImageSlabCols / kTileCols;
 
@@ -725,6 +727,7 @@ inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b,
                     k_blocks >= 2 && k_blocks <= gemm::kChunks &&
                     static_cast<size_t>(k_blocks) * m * n <= gemm::kSplitKFloats;
   float* const partials = slabs + gemm::kChunks * gemm::ImageSlabFloats(k);
+  const size_t c_bytes = static_cast<size_t>(c.ld) * n * sizeof(float);
   // RemainderRowsDot reads op(A)'s rows contiguous: with op(A) = A they are strided, so they
   // are copied, once into the workspace after the packed tiles, or, cut by K, each chunk its block
   // (the weights of the pixels it works on, which stay in its core's cache: a copy of whole rows up
@@ -774,8 +777,12 @@ inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b,
       args.beta = first ? out_beta : 1.0f;
       args.read_c = !first || out_beta != 0.0f;
       args.epilogue = last ? out_kind : Epilogue::kNone;
-      const bool reads_c =
-          args.read_c || args.epilogue == Epilogue::kDescend || args.epilogue == Epilogue::kAdam;
+      // Whether the next tile's epilogue inputs are requested ahead (below): Adam's moments are
+      // rarely in cache; C only when it is too large to stay there (the default network's
+      // weights, 600 KB, do: requesting them cost its fused SGD step a few per cent).
+      const bool prefetch_epilogue =
+          args.epilogue == Epilogue::kAdam ||
+          ((args.read_c || args.epilogue == Epilogue::kDescend) && c_bytes > kPrefetchCBytes);
       // Cut by K, each chunk copies the rows' block it needs (see a_rem).
       for (int r = tiled_m; by_k && copy_rows && r < m; ++r)
         for (int p = 0; p < kc; ++p) a_rows[(r - tiled_m) * kKc + p] = a(r, k0 + p);
@@ -810,7 +817,7 @@ inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b,
                 args.v = epilogue.adam.v + at;
               }
               args.rows = std::min(R, tiled_m - t * R);
-              if (reads_c) {
+              if (prefetch_epilogue) {
                 // The next tile's epilogue reads its part of C (and with kAdam both moments),
                 // rarely in cache: a wide layer's W, m and v are 12 MB each, and a large
                 // product's C is read back after every K block (2048 x 2048: 16 MB, past the L3
