@@ -32,6 +32,7 @@ struct MatView {
   T* col(int c) const { return data + static_cast<size_t>(c) * ld; }
   // Columns [c0, c0 + n).
   MatView cols_block(int c0, int n) const { return MatView(col(c0), rows, n, ld); }
+  MatView rows_block(int r0, int n) const { return MatView(data + r0, n, cols, ld); }
   size_t size() const { return static_cast<size_t>(rows) * cols; }
 };
 

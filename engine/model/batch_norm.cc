@@ -18,10 +18,11 @@ void RowSumsOf(MatView<T> x, int r0, int r1, double* sums, const Func& f) {
 
 // Every unit (row) is normalized on its own, so threads take runs of rows and each element gets
 // the same operations in the same order whatever the thread count. A wide layer's pass is a
-// tenth of a millisecond on one core; runs of 256 rows keep a small layer on one thread.
+// tenth of a millisecond on one core; runs of kRowRun rows keep a small layer on one thread.
+constexpr int kRowRun = 256;
 template <class Body>
 void ForRowRuns(int rows, const Body& body) {
-  ParallelRanges(static_cast<size_t>(rows), 256,
+  ParallelRanges(static_cast<size_t>(rows), kRowRun,
                  [&](size_t r0, size_t r1) { body(static_cast<int>(r0), static_cast<int>(r1)); });
 }
 
@@ -31,7 +32,7 @@ void ForRowRuns(int rows, const Body& body) {
 template <typename T>
 void ForwardTrainRows(const T* gamma, const T* beta, T alpha, bool first, MatView<T> x,
                       MatView<T> shat, T* mean, T* inv_std, T* running_mean, T* running_var,
-                      double* sums, int r0, int r1) {
+                      double* sums, bool relu, int r0, int r1) {
   const double inv_b = 1.0 / x.cols;
   RowSumsOf(x, r0, r1, sums, [&](int i, int j) { return double(x(i, j)); });
   for (int i = r0; i < r1; ++i) mean[i] = static_cast<T>(sums[i] * inv_b);
@@ -49,7 +50,23 @@ void ForwardTrainRows(const T* gamma, const T* beta, T alpha, bool first, MatVie
     for (int i = r0; i < r1; ++i) {
       const T s = (x(i, j) - mean[i]) * inv_std[i];
       shat(i, j) = s;
-      x(i, j) = gamma[i] * s + beta[i];
+      const T y = gamma[i] * s + beta[i];
+      x(i, j) = relu && !(y > T(0)) ? T(0) : y;
+    }
+  }
+}
+
+// BatchNormForwardInference on rows [r0, r1), r1 - r0 <= kRowRun.
+template <typename T>
+void ForwardInferenceRows(const T* gamma, const T* beta, const T* running_mean,
+                          const T* running_var, MatView<T> x, bool relu, int r0, int r1) {
+  T inv_std[kRowRun];
+  for (int i = r0; i < r1; ++i)
+    inv_std[i - r0] = T(1 / std::sqrt(double(running_var[i]) + kBatchNormEpsilon));
+  for (int j = 0; j < x.cols; ++j) {
+    for (int i = r0; i < r1; ++i) {
+      const T y = gamma[i] * (x(i, j) - running_mean[i]) * inv_std[i - r0] + beta[i];
+      x(i, j) = relu && !(y > T(0)) ? T(0) : y;
     }
   }
 }
@@ -82,22 +99,19 @@ void BackwardRows(const T* gamma, MatView<const T> shat, const T* inv_std, MatVi
 template <typename T>
 void BatchNormForwardTrain(const T* gamma, const T* beta, T alpha, bool first, MatView<T> x,
                            MatView<T> shat, T* mean, T* inv_std, T* running_mean, T* running_var,
-                           double* sums) {
+                           double* sums, bool relu) {
   ForRowRuns(x.rows, [&](int r0, int r1) {
     ForwardTrainRows(gamma, beta, alpha, first, x, shat, mean, inv_std, running_mean, running_var,
-                     sums, r0, r1);
+                     sums, relu, r0, r1);
   });
 }
 
 template <typename T>
 void BatchNormForwardInference(const T* gamma, const T* beta, const T* running_mean,
-                               const T* running_var, MatView<T> x) {
-  for (int j = 0; j < x.cols; ++j) {
-    for (int i = 0; i < x.rows; ++i) {
-      const T inv_std = T(1 / std::sqrt(double(running_var[i]) + kBatchNormEpsilon));
-      x(i, j) = gamma[i] * (x(i, j) - running_mean[i]) * inv_std + beta[i];
-    }
-  }
+                               const T* running_var, MatView<T> x, bool relu) {
+  ForRowRuns(x.rows, [&](int r0, int r1) {
+    ForwardInferenceRows(gamma, beta, running_mean, running_var, x, relu, r0, r1);
+  });
 }
 
 template <typename T>
@@ -109,8 +123,9 @@ void BatchNormBackward(const T* gamma, MatView<const T> shat, const T* inv_std, 
 
 #define TINYMLP_INSTANTIATE(T)                                                                    \
   template void BatchNormForwardTrain<T>(const T*, const T*, T, bool, MatView<T>, MatView<T>, T*, \
-                                         T*, T*, T*, double*);                                    \
-  template void BatchNormForwardInference<T>(const T*, const T*, const T*, const T*, MatView<T>); \
+                                         T*, T*, T*, double*, bool);                              \
+  template void BatchNormForwardInference<T>(const T*, const T*, const T*, const T*, MatView<T>,  \
+                                             bool);                                               \
   template void BatchNormBackward<T>(const T*, MatView<const T>, const T*, MatView<T>, T*, T*);
 TINYMLP_INSTANTIATE(float)
 TINYMLP_INSTANTIATE(double)

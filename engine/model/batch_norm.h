@@ -23,16 +23,19 @@ constexpr double kBatchNormEpsilon = 1e-8;
 // In place on x (M x B): x = gamma * shat + beta with the batch's statistics. Writes shat (M x B),
 // the batch mean and 1/sqrt(var + eps) (M each), and blends the batch mean and variance into the
 // running averages: running = alpha * running + (1 - alpha) * batch, or, when `first`, running =
-// batch. `sums` is M doubles of scratch. Needs B >= 1.
+// batch. `sums` is M doubles of scratch. Needs B >= 1. With `relu`, x = max(0, x) after: the
+// network's ReLU, fused into the pass that writes x (one pass over M x B fewer, and on the
+// threads that already hold those rows).
 template <typename T>
 void BatchNormForwardTrain(const T* gamma, const T* beta, T alpha, bool first, MatView<T> x,
                            MatView<T> shat, T* mean, T* inv_std, T* running_mean, T* running_var,
-                           double* sums);
+                           double* sums, bool relu);
 
-// In place on x: x = gamma * (x - running_mean) / sqrt(running_var + eps) + beta.
+// In place on x: x = gamma * (x - running_mean) / sqrt(running_var + eps) + beta, then max(0, x)
+// with `relu`.
 template <typename T>
 void BatchNormForwardInference(const T* gamma, const T* beta, const T* running_mean,
-                               const T* running_var, MatView<T> x);
+                               const T* running_var, MatView<T> x, bool relu);
 
 // In place on g: from dL/dy (M x B) after a training-mode forward to dL/ds. Writes
 // dgamma = sum_j g(i, j) shat(i, j) and dbeta = sum_j g(i, j).

@@ -121,9 +121,17 @@ void DropoutForward(float p, uint64_t* rng_state, MatView<T> mask, MatView<T> h)
 }
 
 template <typename T>
-void DropoutBackward(MatView<const T> mask, MatView<T> g) {
-  for (int j = 0; j < g.cols; ++j)
-    for (int i = 0; i < g.rows; ++i) g(i, j) *= mask(i, j);
+void ReluDropoutBackward(MatView<const T> h, MatView<const T> mask, MatView<T> g) {
+  // Threads take runs of rows, as batch norm's backward after it does (so each finds its rows in
+  // its own core's cache); a narrow layer's runs are one, on the calling thread.
+  ParallelRanges(static_cast<size_t>(g.rows), 256, [&](size_t begin, size_t end) {
+    const int r0 = static_cast<int>(begin), rows = static_cast<int>(end - begin);
+    if (mask.data == nullptr) {
+      ReluBackward(h.rows_block(r0, rows), g.rows_block(r0, rows));
+    } else {
+      ReluBackwardMasked(h.rows_block(r0, rows), mask.rows_block(r0, rows), g.rows_block(r0, rows));
+    }
+  });
 }
 
 template <typename T>
@@ -140,7 +148,7 @@ double SoftmaxCrossEntropyForward(MatView<const T> scores, const uint8_t* labels
   template void LinearBackward<T>(MatView<T>, T*, const MlpInput<T>&, MatView<const T>, T,     \
                                   const GradientSink<T>&, MatView<T>, T*, MatView<T>, float*); \
   template void DropoutForward<T>(float, uint64_t*, MatView<T>, MatView<T>);                   \
-  template void DropoutBackward<T>(MatView<const T>, MatView<T>);                              \
+  template void ReluDropoutBackward<T>(MatView<const T>, MatView<const T>, MatView<T>);        \
   template double SoftmaxCrossEntropyForward<T>(MatView<const T>, const uint8_t*, MatView<T>,  \
                                                 MatView<T>);
 TINYMLP_INSTANTIATE(float)

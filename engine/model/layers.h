@@ -7,10 +7,14 @@
 //
 //   layer            forward                               backward
 //   Linear           LinearForward (bias, ReLU fused in)   LinearBackward          this file
-//   ReLU             ReluForward                           ReluBackward            ops/kernels.h
+//   ReLU             ReluForward (ops/kernels.h)           ReluDropoutBackward     this file
 //   BatchNorm        BatchNormForwardTrain / -Inference    BatchNormBackward       batch_norm.h
-//   Dropout          DropoutForward                        DropoutBackward         this file
+//   Dropout          DropoutForward                        ReluDropoutBackward     this file
 //   Softmax + loss   SoftmaxCrossEntropyForward, which writes its backward too     this file
+//
+// Fused where that saves a pass over the activations: the Linear forward applies the ReLU when
+// no batch norm follows, the batch norm forward when one does, and one backward pass undoes both
+// the ReLU and dropout.
 //
 // One file rather than one per layer: Linear is the only layer with a body worth a file (three
 // GEMM epilogues, and the gradient sink); dropout and the loss are a few lines each, ReLU is a
@@ -110,9 +114,13 @@ void LinearBackward(MatView<T> w, T* b, const MlpInput<T>& x, MatView<const T> g
 // stream's state (engine/base/rng.h), advanced.
 template <typename T>
 void DropoutForward(float p, uint64_t* rng_state, MatView<T> mask, MatView<T> h);
-// g (O x B) *= mask: the gradient flows only through the kept units, scaled alike.
+
+// ---- ReLU and dropout, backward, in one pass --------------------------------------------------
+// g (O x B) = h > 0 ? g * mask : 0, h being the hidden layer's output after dropout (> 0 exactly
+// where the ReLU passed and the unit was kept): the gradient flows only through the units the
+// ReLU passed and dropout kept, scaled as they were. mask is empty (no data) without dropout.
 template <typename T>
-void DropoutBackward(MatView<const T> mask, MatView<T> g);
+void ReluDropoutBackward(MatView<const T> h, MatView<const T> mask, MatView<T> g);
 
 // ---- Softmax and cross-entropy ----------------------------------------------------------------
 // probs (K x B) = softmax of each column of scores (probs may alias scores). With labels, returns

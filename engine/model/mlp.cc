@@ -122,7 +122,7 @@ double Mlp<T>::Forward(MlpInput<T> x, const uint8_t* labels) {
   for (int l = 0; l + 1 < L; ++l) {
     const MatView<T> h = acts_[l].cols_block(0, batch_);
     // Without batch norm the GEMM adds the bias and applies the ReLU; with it, the layer has no
-    // bias (b[l] is null: beta plays its part) and the ReLU follows the normalization.
+    // bias (b[l] is null: beta plays its part) and the normalization applies the ReLU.
     const bool bn = shape_.has_bn(l);
     LinearForward(MatView<const T>(params_.w[l]), params_.b[l], in,
                   bn ? Activation::kNone : Activation::kRelu, h, ws);
@@ -134,12 +134,12 @@ double Mlp<T>::Forward(MlpInput<T> x, const uint8_t* labels) {
         const BnScratch& scratch = bn_[l];
         BatchNormForwardTrain(gamma, beta, bn_alpha_, !bn_started_, h,
                               scratch.shat.cols_block(0, batch_), scratch.mean, scratch.inv_std,
-                              running_mean_[l], running_var_[l], bn_sums_);
+                              running_mean_[l], running_var_[l], bn_sums_, /*relu=*/true);
       } else {
-        BatchNormForwardInference(gamma, beta, running_mean_[l], running_var_[l], h);
+        BatchNormForwardInference(gamma, beta, running_mean_[l], running_var_[l], h,
+                                  /*relu=*/true);
       }
       Mark(PhaseTimer::kBatchNorm, l);
-      ReluForward(h);
     }
     if (training_ && shape_.dropout > 0) {
       DropoutForward(shape_.dropout, &dropout_state_, dropout_mask_[l].cols_block(0, batch_), h);
@@ -194,8 +194,10 @@ void Mlp<T>::BackwardPass(MlpInput<T> x, T lambda, const GradientSink<T>& sink) 
     if (l == 0) break;
     // Hidden layer l-1, in reverse: Dropout, ReLU, BatchNorm. `in` is its output after dropout:
     // > 0 exactly where the ReLU passed and the unit was kept.
-    if (shape_.dropout > 0) DropoutBackward(MatView<const T>(dropout_mask_[l - 1]), dx);
-    ReluBackward(in.mat, dx);
+    const MatView<const T> mask = shape_.dropout > 0
+                                      ? MatView<const T>(dropout_mask_[l - 1].cols_block(0, batch_))
+                                      : MatView<const T>();
+    ReluDropoutBackward(in.mat, mask, dx);
     Mark(PhaseTimer::kReluDropout, l - 1);
     if (shape_.has_bn(l - 1)) {
       BatchNormBackward(params_.gamma[l - 1], MatView<const T>(bn_[l - 1].shat), bn_[l - 1].inv_std,

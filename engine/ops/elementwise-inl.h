@@ -77,6 +77,23 @@ void ReluBackwardTarget(ConstMat h, Mat g) {
   }
 }
 
+void ReluBackwardMaskedTarget(ConstMat h, ConstMat mask, Mat g) {
+  const hn::ScalableTag<float> d;
+  const int N = static_cast<int>(hn::Lanes(d));
+  for (int j = 0; j < g.cols; ++j) {
+    const float* HWY_RESTRICT hc = h.col(j);
+    const float* HWY_RESTRICT mc = mask.col(j);
+    float* HWY_RESTRICT gc = g.col(j);
+    int i = 0;
+    for (; i + N <= g.rows; i += N) {
+      const auto active = hn::Gt(hn::LoadU(d, hc + i), hn::Zero(d));
+      const auto scaled = hn::Mul(hn::LoadU(d, gc + i), hn::LoadU(d, mc + i));
+      hn::StoreU(hn::IfThenElseZero(active, scaled), d, gc + i);
+    }
+    for (; i < g.rows; ++i) gc[i] = hc[i] > 0.0f ? gc[i] * mc[i] : 0.0f;
+  }
+}
+
 void RowSumsTarget(ConstMat x, float alpha, float* HWY_RESTRICT out) {
   const hn::ScalableTag<float> d;
   const int N = static_cast<int>(hn::Lanes(d));

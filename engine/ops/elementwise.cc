@@ -17,6 +17,7 @@ HWY_EXPORT(AddBiasTarget);
 HWY_EXPORT(AddBiasReluTarget);
 HWY_EXPORT(ReluForwardTarget);
 HWY_EXPORT(ReluBackwardTarget);
+HWY_EXPORT(ReluBackwardMaskedTarget);
 HWY_EXPORT(RowSumsTarget);
 HWY_EXPORT(SoftmaxCrossEntropyTarget);
 HWY_EXPORT(SoftmaxCrossEntropyBackwardTarget);
@@ -25,6 +26,9 @@ void AddBias(const float* bias, Mat x) { HWY_DYNAMIC_DISPATCH(AddBiasTarget)(bia
 void AddBiasRelu(const float* bias, Mat x) { HWY_DYNAMIC_DISPATCH(AddBiasReluTarget)(bias, x); }
 void ReluForward(Mat x) { HWY_DYNAMIC_DISPATCH(ReluForwardTarget)(x); }
 void ReluBackward(ConstMat h, Mat g) { HWY_DYNAMIC_DISPATCH(ReluBackwardTarget)(h, g); }
+void ReluBackwardMasked(ConstMat h, ConstMat mask, Mat g) {
+  HWY_DYNAMIC_DISPATCH(ReluBackwardMaskedTarget)(h, mask, g);
+}
 void RowSums(ConstMat x, float alpha, float* out) {
   HWY_DYNAMIC_DISPATCH(RowSumsTarget)(x, alpha, out);
 }

@@ -1,7 +1,7 @@
-// The element-wise family, SIMD-free interface: bias, ReLU forward and backward, row sums, and
-// softmax + cross-entropy (with its gradient), on column-major float matrices. The per-target
-// code is elementwise-inl.h, the export and dispatch elementwise.cc, the scalar reference
-// elementwise_reference.h.
+// The element-wise family, SIMD-free interface: bias, ReLU forward and backward (that with
+// dropout's mask too), row sums, and softmax + cross-entropy (with its gradient), on column-major
+// float matrices. The per-target code is elementwise-inl.h, the export and dispatch
+// elementwise.cc, the scalar reference elementwise_reference.h.
 //
 // Each float call picks the best Highway target this CPU supports (HWY_DYNAMIC_DISPATCH, once
 // per call). The double overloads at the bottom run the scalar reference, for the gradient check.
@@ -21,6 +21,9 @@ void AddBiasRelu(const float* bias, Mat x);         // x(:, j) = max(0, x(:, j) 
 void ReluForward(Mat x);                            // x = max(0, x), in place
 void ReluBackward(ConstMat h, Mat g);               // g(i, j) = 0 where h(i, j) <= 0
 void RowSums(ConstMat x, float alpha, float* out);  // out[i] = alpha * sum_j x(i, j)
+// g(i, j) = h(i, j) > 0 ? g(i, j) * mask(i, j) : 0: dropout's backward and the ReLU's in one pass
+// (h is the layer's output after dropout, mask dropout's 0 or 1/(1-p)).
+void ReluBackwardMasked(ConstMat h, ConstMat mask, Mat g);
 
 // p(:, j) = softmax(s(:, j)), computed as exp(s - max s) / sum so no column overflows; p may
 // alias s. With labels, returns sum_j -log p(labels[j], j) (the cross-entropy summed over the
@@ -41,6 +44,10 @@ inline void AddBiasRelu(const double* bias, MatView<double> x) {
 inline void ReluForward(MatView<double> x) { reference::ReluForward(x); }
 inline void ReluBackward(MatView<const double> h, MatView<double> g) {
   reference::ReluBackward(h, g);
+}
+inline void ReluBackwardMasked(MatView<const double> h, MatView<const double> mask,
+                               MatView<double> g) {
+  reference::ReluBackwardMasked(h, mask, g);
 }
 inline void RowSums(MatView<const double> x, double alpha, double* out) {
   reference::RowSums(x, alpha, out);

@@ -34,6 +34,12 @@ void ReluBackward(MatView<const T> h, MatView<T> g) {
 }
 
 template <typename T>
+void ReluBackwardMasked(MatView<const T> h, MatView<const T> mask, MatView<T> g) {
+  for (int j = 0; j < g.cols; ++j)
+    for (int i = 0; i < g.rows; ++i) g(i, j) = h(i, j) > T(0) ? g(i, j) * mask(i, j) : T(0);
+}
+
+template <typename T>
 void RowSums(MatView<const T> x, T alpha, T* out) {
   for (int i = 0; i < x.rows; ++i) {
     double sum = 0;

@@ -40,10 +40,13 @@ struct Layer {
     }
   }
   MatView<double> X() { return MatView<double>(x.data(), m, b); }
-  void Train(bool first, double alpha = 0.9) {
+  void Train(bool first, double alpha = 0.9, bool relu = false) {
     BatchNormForwardTrain(gamma.data(), beta.data(), alpha, first, X(),
                           MatView<double>(shat.data(), m, b), mean.data(), inv_std.data(),
-                          rmean.data(), rvar.data(), sums.data());
+                          rmean.data(), rvar.data(), sums.data(), relu);
+  }
+  void Infer(bool relu = false) {
+    BatchNormForwardInference(gamma.data(), beta.data(), rmean.data(), rvar.data(), X(), relu);
   }
 };
 
@@ -66,9 +69,37 @@ TEST(BatchNorm, InferenceWithTheFirstBatchsStatisticsReproducesTraining) {
   layer.Train(true);  // first batch: running averages = its statistics
   const std::vector<double> trained = layer.x;
   layer.x = input;
-  BatchNormForwardInference(layer.gamma.data(), layer.beta.data(), layer.rmean.data(),
-                            layer.rvar.data(), layer.X());
+  layer.Infer();
   for (size_t k = 0; k < input.size(); ++k) EXPECT_NEAR(layer.x[k], trained[k], 1e-9);
+}
+
+// The fused ReLU: the same normalization, then max(0, y), in training and inference; 600 units
+// so that threads take several runs of rows.
+TEST(BatchNorm, FusedReluIsTheNormalizationThenMaxZero) {
+  for (const bool training : {true, false}) {
+    Layer plain(600, 9, 5), fused(600, 9, 5);
+    if (!training) {  // running statistics from a first training pass on another batch
+      Layer first(600, 9, 6);
+      first.Train(true);
+      plain.rmean = fused.rmean = first.rmean;
+      plain.rvar = fused.rvar = first.rvar;
+    }
+    if (training) {
+      plain.Train(true);
+      fused.Train(true, 0.9, /*relu=*/true);
+    } else {
+      plain.Infer();
+      fused.Infer(/*relu=*/true);
+    }
+    int zeros = 0;
+    for (size_t k = 0; k < plain.x.size(); ++k) {
+      ASSERT_EQ(fused.x[k], std::max(plain.x[k], 0.0)) << "element " << k;
+      zeros += fused.x[k] == 0;
+    }
+    EXPECT_GT(zeros, 0);  // beta ~ N(0, 1): some outputs are cut
+    EXPECT_EQ(fused.shat, plain.shat);
+    EXPECT_EQ(fused.rmean, plain.rmean);
+  }
 }
 
 TEST(BatchNorm, RunningAveragesBlendWithAlpha) {

@@ -60,6 +60,13 @@ TEST(Elementwise, BiasAndReluMatchReference) {
         reference::ReluBackward<float>(x.view, g_want.view);
         ExpectNear(g.view, g_want.view, 0);
         EXPECT_TRUE(g.PaddingIntact());
+
+        // With dropout's mask: g * mask where h > 0, else 0.
+        PaddedMat mask(rows, cols, ld, rng), gm(rows, cols, ld, rng), gm_want = gm;
+        ReluBackwardMasked(x.view, mask.view, gm.view);
+        reference::ReluBackwardMasked<float>(x.view, mask.view, gm_want.view);
+        ExpectNear(gm.view, gm_want.view, 0);
+        EXPECT_TRUE(gm.PaddingIntact());
       }
   });
 }
