@@ -26,6 +26,12 @@ class Rng {
   void Skip(uint64_t n) { state_ += n * kGamma; }
   // Uniform in [0, 1) with 53 random bits.
   double Uniform() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
+  // The k for which Uniform() < p exactly when (Next() >> 11) < k, for p in [0, 1]: Uniform() is
+  // (Next() >> 11) * 2^-53 without rounding, so the comparison can stay in integers (dropout
+  // draws a hundred thousand a step, and a 64-bit integer to double is slow without AVX-512).
+  static uint64_t UniformThreshold(double p) {
+    return static_cast<uint64_t>(std::ceil(std::ldexp(p, 53)));
+  }
   // Uniform integer in [0, n), n > 0.
   uint32_t Below(uint32_t n) { return static_cast<uint32_t>((Next() >> 32) * n >> 32); }
   // Standard normal by Box-Muller (one of the pair; simplicity over speed, it runs at init).

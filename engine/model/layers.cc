@@ -100,6 +100,7 @@ template <typename T>
 void DropoutForward(float p, uint64_t* rng_state, MatView<T> mask, MatView<T> h) {
   const double keep = 1.0 - p;
   const T scale = static_cast<T>(1.0 / keep);
+  const uint64_t kept_below = Rng::UniformThreshold(keep);  // draws that keep a unit
   // Element (i, j) takes draw j * rows + i of the stream, whichever thread draws it: columns are
   // split between threads, each skipping to its first column's draw (a wide layer's mask is
   // 100 K draws, a few tenths of a millisecond on one core).
@@ -110,7 +111,7 @@ void DropoutForward(float p, uint64_t* rng_state, MatView<T> mask, MatView<T> h)
     rng.Skip(static_cast<uint64_t>(begin) * h.rows);
     for (int j = static_cast<int>(begin); j < static_cast<int>(end); ++j) {
       for (int i = 0; i < h.rows; ++i) {
-        mask(i, j) = rng.Uniform() < keep ? scale : T(0);
+        mask(i, j) = (rng.Next() >> 11) < kept_below ? scale : T(0);  // rng.Uniform() < keep
         h(i, j) *= mask(i, j);
       }
     }
