@@ -16,13 +16,11 @@ void RowSumsOf(MatView<T> x, int r0, int r1, double* sums, const Func& f) {
     for (int i = r0; i < r1; ++i) sums[i] += f(i, j);
 }
 
-// Every unit (row) is normalized on its own, so threads take runs of rows and each element gets
-// the same operations in the same order whatever the thread count. A wide layer's pass is a
-// tenth of a millisecond on one core; runs of kRowRun rows keep a small layer on one thread.
-constexpr int kRowRun = 256;
+// Every unit (row) is normalized on its own, so threads take runs of rows (kBatchNormRowRun) and
+// each element gets the same operations in the same order whatever the thread count.
 template <class Body>
 void ForRowRuns(int rows, const Body& body) {
-  ParallelRanges(static_cast<size_t>(rows), kRowRun,
+  ParallelRanges(static_cast<size_t>(rows), kBatchNormRowRun,
                  [&](size_t r0, size_t r1) { body(static_cast<int>(r0), static_cast<int>(r1)); });
 }
 
@@ -56,11 +54,11 @@ void ForwardTrainRows(const T* gamma, const T* beta, T alpha, bool first, MatVie
   }
 }
 
-// BatchNormForwardInference on rows [r0, r1), r1 - r0 <= kRowRun.
+// BatchNormForwardInference on rows [r0, r1), r1 - r0 <= kBatchNormRowRun.
 template <typename T>
 void ForwardInferenceRows(const T* gamma, const T* beta, const T* running_mean,
                           const T* running_var, MatView<T> x, bool relu, int r0, int r1) {
-  T inv_std[kRowRun];
+  T inv_std[kBatchNormRowRun];
   for (int i = r0; i < r1; ++i)
     inv_std[i - r0] = T(1 / std::sqrt(double(running_var[i]) + kBatchNormEpsilon));
   for (int j = 0; j < x.cols; ++j) {

@@ -6,6 +6,7 @@
 
 #include "engine/base/parallel.h"
 #include "engine/base/rng.h"
+#include "engine/model/batch_norm.h"
 #include "engine/ops/kernels.h"
 
 namespace tinymlp {
@@ -123,9 +124,8 @@ void DropoutForward(float p, uint64_t* rng_state, MatView<T> mask, MatView<T> h)
 
 template <typename T>
 void ReluDropoutBackward(MatView<const T> h, MatView<const T> mask, MatView<T> g) {
-  // Threads take runs of rows, as batch norm's backward after it does (so each finds its rows in
-  // its own core's cache); a narrow layer's runs are one, on the calling thread.
-  ParallelRanges(static_cast<size_t>(g.rows), 256, [&](size_t begin, size_t end) {
+  // Threads take the runs of rows batch norm's backward after it takes (batch_norm.h).
+  ParallelRanges(static_cast<size_t>(g.rows), kBatchNormRowRun, [&](size_t begin, size_t end) {
     const int r0 = static_cast<int>(begin), rows = static_cast<int>(end - begin);
     if (mask.data == nullptr) {
       ReluBackward(h.rows_block(r0, rows), g.rows_block(r0, rows));

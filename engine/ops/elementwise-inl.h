@@ -62,37 +62,29 @@ void ReluForwardTarget(Mat x) {
   TransformColumns(x, [](auto d, auto v, int) { return hn::Max(v, hn::Zero(d)); });
 }
 
-void ReluBackwardTarget(ConstMat h, Mat g) {
+// g(i, j) = h(i, j) > 0 ? g(i, j) [* mask(i, j)] : 0; mask is empty (no data) for the plain ReLU.
+HWY_INLINE void ReluBackwardColumns(ConstMat h, ConstMat mask, Mat g) {
   const hn::ScalableTag<float> d;
   const int N = static_cast<int>(hn::Lanes(d));
+  const bool masked = mask.data != nullptr;
   for (int j = 0; j < g.cols; ++j) {
     const float* HWY_RESTRICT hc = h.col(j);
+    const float* HWY_RESTRICT mc = masked ? mask.col(j) : nullptr;
     float* HWY_RESTRICT gc = g.col(j);
     int i = 0;
     for (; i + N <= g.rows; i += N) {
       const auto active = hn::Gt(hn::LoadU(d, hc + i), hn::Zero(d));
-      hn::StoreU(hn::IfThenElseZero(active, hn::LoadU(d, gc + i)), d, gc + i);
+      auto v = hn::LoadU(d, gc + i);
+      if (masked) v = hn::Mul(v, hn::LoadU(d, mc + i));
+      hn::StoreU(hn::IfThenElseZero(active, v), d, gc + i);
     }
-    for (; i < g.rows; ++i) gc[i] = hc[i] > 0.0f ? gc[i] : 0.0f;
+    for (; i < g.rows; ++i) gc[i] = hc[i] > 0.0f ? (masked ? gc[i] * mc[i] : gc[i]) : 0.0f;
   }
 }
 
-void ReluBackwardMaskedTarget(ConstMat h, ConstMat mask, Mat g) {
-  const hn::ScalableTag<float> d;
-  const int N = static_cast<int>(hn::Lanes(d));
-  for (int j = 0; j < g.cols; ++j) {
-    const float* HWY_RESTRICT hc = h.col(j);
-    const float* HWY_RESTRICT mc = mask.col(j);
-    float* HWY_RESTRICT gc = g.col(j);
-    int i = 0;
-    for (; i + N <= g.rows; i += N) {
-      const auto active = hn::Gt(hn::LoadU(d, hc + i), hn::Zero(d));
-      const auto scaled = hn::Mul(hn::LoadU(d, gc + i), hn::LoadU(d, mc + i));
-      hn::StoreU(hn::IfThenElseZero(active, scaled), d, gc + i);
-    }
-    for (; i < g.rows; ++i) gc[i] = hc[i] > 0.0f ? gc[i] * mc[i] : 0.0f;
-  }
-}
+void ReluBackwardTarget(ConstMat h, Mat g) { ReluBackwardColumns(h, ConstMat(), g); }
+
+void ReluBackwardMaskedTarget(ConstMat h, ConstMat mask, Mat g) { ReluBackwardColumns(h, mask, g); }
 
 void RowSumsTarget(ConstMat x, float alpha, float* HWY_RESTRICT out) {
   const hn::ScalableTag<float> d;
