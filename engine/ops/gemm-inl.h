@@ -56,8 +56,11 @@ namespace hn = hwy::HWY_NAMESPACE;
 // 16 registers (AVX2, SSE4): 3 x 4 = 12 + 3 + 1, 4 broadcasts a step for 12 FMAs where 2 x 6
 // needs 6 (on Zen 3, against OpenBLAS call by call: the first layer's products 6-8 % faster,
 // squares 0-8 %; docs/benchmarks.md); 2 x 4 on armv7, whose compiler also needs a register or
-// two for addresses.
-#if HWY_TARGET == HWY_SCALAR || HWY_ARCH_ARM_V7
+// two for addresses. EMU128 and SCALAR hold their "registers" in memory, so no shape is faster
+// there; they take the smallest, which puts armv7's tile under the sanitizers too, and whose 8
+// kernels compile in a third of the time of 3 x 4's 12 under ASan (clang's -ftime-trace: 195 ->
+// 74 s; the sanitize build's gemm.cc took 290 of that build's 1,000 s of compiler time).
+#if HWY_TARGET == HWY_SCALAR || HWY_TARGET == HWY_EMU128 || HWY_ARCH_ARM_V7
 constexpr int kTileVecs = 2;
 constexpr int kTileCols = 4;
 #elif (HWY_ARCH_X86 && HWY_TARGET <= HWY_AVX3) || HWY_ARCH_ARM_A64
