@@ -13,7 +13,7 @@
 # the release-inference preset (the inference-only build a Pi gets) with its own tests, and the
 # sanitize preset (clang 14, ASan + UBSan, any report fails the test; kernels for AVX3, AVX2 and
 # EMU128 only: without AVX2 a machine lacking AVX-512 ran every test on EMU128, and under ASan its
-# memory-held vectors made the training tests 10-15x slower, 230 s of tests against 85 s on the
+# memory-held vectors made the training tests 10-20x slower, 230 s of tests against 85 s on the
 # Zen 3 machine): the unit suite again, and
 # each fuzz target of tests/fuzz over its committed corpus plus 50,000 new inputs (label fuzz);
 # the tests on the real data and the install tests are left out there (CMakePresets.json), and the
