@@ -28,7 +28,7 @@ namespace {
 
 constexpr const char* kDefaultOut = "runs/latest";
 
-struct TrainOptions {
+struct TrainCommandOptions {
   RunConfig config;
   bool plots = false;
   bool json = false;
@@ -36,7 +36,7 @@ struct TrainOptions {
   bool force = false;
   std::string config_file;  // --config
   std::string resume;       // --resume OUT
-  TrainOptions() { config.run.out = kDefaultOut; }
+  TrainCommandOptions() { config.run.out = kDefaultOut; }
 };
 
 // The flags that may go with --resume: they change where the data is read from (checked
@@ -59,7 +59,7 @@ std::string ShellWord(const std::string& path) {
   return quoted + "'";
 }
 
-void DeclareTrainFlags(CLI::App* cmd, TrainOptions& o);
+void DeclareTrainFlags(CLI::App* cmd, TrainCommandOptions& o);
 
 // Runs the settings of a run.json through the same flag checks as the command line (ranges,
 // names), so that a file cannot ask for what no flag would be allowed to: a failure is bad
@@ -68,10 +68,10 @@ void CheckRecordedSettings(const RunConfig& config, const std::string& file) {
   CLI::App app;
   app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   CLI::App* cmd = app.add_subcommand("train");
-  TrainOptions scratch;
+  TrainCommandOptions scratch;
   DeclareTrainFlags(cmd, scratch);
   AddNumberChecks(app);
-  std::vector<std::string> args = SettingsAsFlags(config, TrainOptions().config);
+  std::vector<std::string> args = SettingsAsFlags(config, TrainCommandOptions().config);
   args.insert(args.begin(), "train");
   std::reverse(args.begin(), args.end());  // CLI11 takes a vector of arguments last first
   try {
@@ -83,7 +83,7 @@ void CheckRecordedSettings(const RunConfig& config, const std::string& file) {
 
 // The configuration to train: the command line's; or a run.json's with the command line's flags
 // on top (--config); or, for --resume, the run.json's as it is.
-RunConfig ResolveConfig(const TrainOptions& o, const CLI::App* cmd, RunRecord* recorded) {
+RunConfig ResolveConfig(const TrainCommandOptions& o, const CLI::App* cmd, RunRecord* recorded) {
   auto given = [&](const std::string& setting) { return cmd->count(FlagOfSetting(setting)) > 0; };
   if (!o.resume.empty()) {
     if (!o.config_file.empty()) {
@@ -133,7 +133,7 @@ RunConfig ResolveConfig(const TrainOptions& o, const CLI::App* cmd, RunRecord* r
   return config;
 }
 
-void RunTrain(const TrainOptions& o, const CLI::App* cmd) {
+void RunTrain(const TrainCommandOptions& o, const CLI::App* cmd) {
   RunRecord recorded;
   RunConfig c = ResolveConfig(o, cmd, &recorded);
   const bool resume = !o.resume.empty();
@@ -217,7 +217,7 @@ void RunTrain(const TrainOptions& o, const CLI::App* cmd) {
   results.Print(o.json);
 }
 
-void DeclareTrainFlags(CLI::App* cmd, TrainOptions& o) {
+void DeclareTrainFlags(CLI::App* cmd, TrainCommandOptions& o) {
   RunSettings& r = o.config.run;
   cmd->add_option("--data", o.config.data,
                   "CIFAR-10 binary folder (holding data_batch_1.bin ...); required unless "
@@ -301,7 +301,7 @@ void DeclareTrainFlags(CLI::App* cmd, TrainOptions& o) {
 }  // namespace
 
 void AddTrainCommand(CLI::App& app) {
-  auto o = std::make_shared<TrainOptions>();
+  auto o = std::make_shared<TrainCommandOptions>();
   CLI::App* cmd =
       app.add_subcommand("train", "Train a network on CIFAR-10 and report its test accuracy");
   DeclareTrainFlags(cmd, *o);
