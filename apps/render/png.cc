@@ -16,9 +16,9 @@ namespace tinymlp {
 namespace {
 
 // stb's deflate at its lowest level, 5 (it raises anything lower to 5), not its default 8: the
-// hash chains it searches are 10 entries long, not 16. Weight pictures came out 0.1 % larger
-// and the two largest `weights` writes (HardeningCli.WeightsOfAWideModelAreDrawnNotCrashed)
-// took 7.0 s, not 10.8. Set once, at start-up: the level is a global that threads writing
+// hash chains it searches are 10 entries long, not 16. Weight pictures came out 0.1 % larger,
+// and HardeningCli.WeightsOfAWideModelAreDrawnNotCrashed, which writes the two largest, took
+// 6.6-7.0 s instead of 10.8. Set once, at start-up: the level is a global that threads writing
 // pictures at the same time (a search's jobs) would otherwise race on.
 const bool kPngLevelSet = (stbi_write_png_compression_level = 5, true);
 
