@@ -36,14 +36,21 @@ env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$build"/tinymlp-bench \
   --benchmark_min_time=0.1 "$@" | tee "$out/kernels.txt"
 
 # Ratios: each GEMM median over the OpenBLAS median of the same shape and thread count.
-echo "bench.sh: GEMM median GFLOP/s, and the ratio to OpenBLAS in this run"
-awk '$1 ~ /_median$/ && $1 ~ /^(gemm|openblas)\// {
+# And each as a share of its target's FMA peak (fma_peak/...: one core on registers alone), times
+# the thread count: the ceiling nothing can pass, measured in the same run.
+echo "bench.sh: GEMM median GFLOP/s, the ratio to OpenBLAS in this run, the share of the FMA peak"
+awk '$1 ~ /_median$/ && $1 ~ /^(gemm|openblas|fma_peak)\// {
        split($1, f, "/"); g = $NF; sub(/GFLOPS=/, "", g); sub(/\/s$/, "", g)
        key = f[2] "/" f[4]
-       if (f[1] == "openblas") blas[key] = g; else { rows[++n] = key "/" f[3]; val[n] = g; k[n] = key }
+       if (f[1] == "fma_peak") peak[f[2]] = g
+       else if (f[1] == "openblas") blas[key] = g
+       else { rows[++n] = key "/" f[3]; val[n] = g; k[n] = key; t[n] = f[3]; thr[n] = substr(f[4], 2) }
      }
-     END { for (i = 1; i <= n; ++i)
-             printf "%-40s %8.1f  x%.2f\n", rows[i], val[i], (k[i] in blas) ? val[i] / blas[k[i]] : 0 }' \
+     END { for (i = 1; i <= n; ++i) {
+             share = (t[i] in peak) ? sprintf("%3.0f%% of peak", 100 * val[i] / (peak[t[i]] * thr[i])) : ""
+             printf "%-40s %8.1f  x%.2f  %s\n", rows[i], val[i], (k[i] in blas) ? val[i] / blas[k[i]] : 0, share
+           }
+           for (target in peak) printf "FMA peak, one core, %-20s %8.1f\n", target, peak[target] }' \
   "$out/kernels.txt" | sort
 
 # The same ratios taken call by call (paired/...: each iteration one call of each), which a drift

@@ -7,6 +7,8 @@
 // their ratio taken call by call (vs_openblas), the measure to trust on a shared host whose
 // speed drifts.
 //
+// fma_peak/...: one core's FMA rate on registers alone, the ceiling of the GEMMs' GFLOP/s.
+//
 // first_layer/...: the network's first layer (forward, then backward with the SGD step) read
 // straight from uint8 images, against gathering the batch into floats first.
 //
@@ -24,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "apps/bench/fma_peak.h"
 #include "engine/base/arena.h"
 #include "engine/base/rng.h"
 #include "engine/ops/kernels.h"
@@ -218,6 +221,19 @@ void BM_FirstLayer(benchmark::State& state, bool images_in_gemm, int threads) {
                                                 benchmark::Counter::kIsIterationInvariantRate);
 }
 
+// One core's FMA rate with nothing to wait for (fma_peak.h): the ceiling that the GEMMs' GFLOP/s
+// on that target are a share of, measured in the same run.
+void BM_FmaPeak(benchmark::State& state, int64_t target) {
+  Forced forced(target, 1);
+  constexpr int64_t kRounds = int64_t{1} << 20;
+  int lanes = 0;
+  float sink = 0;
+  for (auto _ : state) sink += FmaPeakRounds(kRounds, &lanes);
+  benchmark::DoNotOptimize(sink);
+  state.counters["GFLOPS"] = benchmark::Counter(2e-9 * kFmaPeakChains * lanes * kRounds,
+                                                benchmark::Counter::kIsIterationInvariantRate);
+}
+
 // Element-wise kernels at the training step's sizes: GB/s counts bytes read plus written.
 void BM_Relu(benchmark::State& state, int rows, int cols, int64_t target) {
   Forced forced(target, 1);
@@ -289,6 +305,8 @@ void RegisterAll() {
   }
   for (int64_t target : targets) {
     const std::string target_name = hwy::TargetName(target == 0 ? DispatchedTarget() : target);
+    benchmark::RegisterBenchmark(("fma_peak/" + target_name + "/t1").c_str(), BM_FmaPeak, target)
+        ->UseRealTime();
     benchmark::RegisterBenchmark(("relu/50x100/" + target_name + "/t1").c_str(), BM_Relu, 50, 100,
                                  target);
     benchmark::RegisterBenchmark(("softmax_xent/10x100/" + target_name + "/t1").c_str(), BM_Softmax,
