@@ -6,14 +6,15 @@
 # Within a repetition every binary and thread count runs once, one after the other, so a drift
 # in the machine's speed (a shared host's neighbours) reaches all of them alike.
 #
-# Measurements, at 1 and 2 threads: `tinymlp bench-train` (49k, m = 50, batch 100: the median
-# step and the mean step, which pays for the stalled steps a median hides), the 49k default run
-# without evaluations (train_seconds, and the wall seconds of the same run), one epoch of the wide
-# network (3072-1024-512-10, batch norm, dropout 0.1, Adam, batch 100: train_seconds) and, idle,
-# the same epoch in PyTorch (scripts/peers/wide_epoch_torch.py, Debian python3-torch, median of
-# 3); with TINYMLP_PEER set, the same tinymlp measurements of that other binary (e.g. the previous
-# commit's). Closes with the ratios the acceptance of issue 15 reads: 2 threads over 1 in each
-# condition, loaded over idle, and this build over the peer.
+# Measurements, at 1 and 2 threads: `tinymlp bench-train` (49k, m = 50, batch 100: the median step,
+# the mean step, which pays for the stalled steps a median hides, and the median's GFLOP/s), the 49k
+# default run without evaluations (train_seconds, and the wall seconds of the same run), one epoch
+# of the wide network (3072-1024-512-10, batch norm, dropout 0.1, Adam, batch 100: train_seconds)
+# and, idle, the same epoch in PyTorch (scripts/peers/wide_epoch_torch.py, Debian python3-torch,
+# median of 3); with TINYMLP_PEER set, the same tinymlp measurements of that other binary (e.g. the
+# previous commit's). Closes with the ratios the acceptance of issue 15 reads: 2 threads over 1 in
+# each condition, loaded over idle, and this build over the peer; then the idle step's GFLOP/s as a
+# share of the FMA peak (tinymlp-bench's fma_peak, where it is built).
 #
 # Usage: CIFAR10_DIR=... scripts/bench_under_load.sh
 # Environment: TINYMLP_BENCH_BUILD (default build/release), TINYMLP_PEER, REPS (default 5),
@@ -42,6 +43,7 @@ bench_train() {
   out=$("$1" bench-train --data "$CIFAR10_DIR" --threads "$2" --steps 2000 2>/dev/null)
   echo "bench-train ms/step $(value_of ms_per_step <<<"$out")"
   echo "bench-train mean ms/step $(value_of ms_mean_per_step <<<"$out")"
+  echo "bench-train GFLOP/s $(value_of gflops <<<"$out")"
 }
 run_49k() {
   local out
@@ -100,6 +102,8 @@ run_condition() {
 }
 
 cmake --build "$build" --target tinymlp >/dev/null
+# tinymlp-bench (for the FMA peak at the end) exists only where Google Benchmark is installed.
+cmake --build "$build" --target tinymlp-bench >/dev/null 2>&1 || true
 for condition in "${conditions[@]}"; do
   case $condition in
     churn) timeout 3600 sh -c 'while :; do /bin/true; done' & load_pid=$! ;;
@@ -141,6 +145,7 @@ echo "bench_under_load: ratios (2 thr / 1 thr in each condition, of the medians,
 echo "  the median of each repetition's own ratio, lowest-highest; loaded / idle at 1 thread)"
 for key in "${!results[@]}"; do
   [[ $key == */tinymlp*", 1 thr" || $key == */peer*", 1 thr" ]] || continue
+  [[ $key != *GFLOP/s* ]] || continue # a rate: its ratios would read the other way round
   c=${key%%/*} name=${key#*/}
   two=${results[$c/${name%1 thr}2 thr]:-}
   line="$c ${name%, 1 thr}: 2/1 thr $(ratio "$two" "${results[$key]}")"
@@ -160,3 +165,15 @@ for t in 1 2; do
   w=${results["idle/tinymlp wide epoch s, $t thr"]:-} p=${results["idle/pytorch wide epoch s, $t thr"]:-}
   [[ -z $p ]] || echo "bench_under_load: idle wide epoch, $t thr: PyTorch / tinymlp $(ratio "$p" "$w")"
 done
+# The idle step against the ceiling: one core's FMA rate on registers alone (tinymlp-bench's
+# fma_peak, the fastest target: the one dispatched), measured now that the loads have stopped.
+if [[ -x $build/tinymlp-bench ]]; then
+  peak=$("$build"/tinymlp-bench --benchmark_filter='^fma_peak/' --benchmark_min_time=0.5 2>/dev/null |
+    grep -o 'GFLOPS=[0-9.e+]*' | cut -d= -f2 | sort -g | tail -1)
+  for t in 1 2; do
+    g=${results["idle/tinymlp bench-train GFLOP/s, $t thr"]:-}
+    [[ -n $g && -n $peak ]] || continue
+    echo "bench_under_load: idle bench-train, $t thr: $g GFLOP/s = $(awk -v g="$g" -v p="$peak" \
+      -v t="$t" 'BEGIN { printf "%.0f", 100 * g / (p * t) }') % of $t x $peak (one core's FMA peak)"
+  done
+fi
