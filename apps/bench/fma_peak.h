@@ -13,8 +13,8 @@ namespace tinymlp {
 // floats per vector: a round is 2 * kFmaPeakChains * lanes flops.
 float FmaPeakRounds(int64_t rounds, int* lanes);
 
-// Independent accumulators: an FMA's latency (4 cycles on Zen 3 and 5, Skylake; 3-4 on ARM
-// cores) times the FMA pipes (2) is 8, and 12 leave the scheduler room.
+// Independent accumulators: an FMA's latency (4 cycles on Zen 3, Zen 5 and Skylake) times the
+// FMA pipes (2) is 8, and 12 leave the scheduler room.
 constexpr int kFmaPeakChains = 12;
 
 }  // namespace tinymlp
