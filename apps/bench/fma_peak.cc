@@ -12,9 +12,17 @@ namespace tinymlp {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
-// Each chain is c = c * x + y, which settles near y / (1 - x) = 0.1: no overflow, no denormals
-// (a slow path on some cores) however many rounds. Named variables, not an array: SVE vectors
+// One step of three chains. A function taking references, not an array of vectors: SVE vectors
 // are sizeless.
+template <class V>
+HWY_INLINE void StepThree(V x, V y, V& a, V& b, V& c) {
+  a = hn::MulAdd(a, x, y);
+  b = hn::MulAdd(b, x, y);
+  c = hn::MulAdd(c, x, y);
+}
+
+// Each chain is c = c * x + y, which settles near y / (1 - x) = 0.1: no overflow, no denormals
+// (a slow path on some cores) however many rounds.
 float FmaPeakRoundsTarget(int64_t rounds, int* lanes) {
   const hn::ScalableTag<float> d;
   *lanes = static_cast<int>(hn::Lanes(d));
@@ -25,18 +33,10 @@ float FmaPeakRoundsTarget(int64_t rounds, int* lanes) {
   auto c9 = hn::Set(d, 0.09f), c10 = hn::Set(d, 0.10f), c11 = hn::Set(d, 0.11f);
   static_assert(kFmaPeakChains == 12, "the loop below has 12 chains");
   for (int64_t i = 0; i < rounds; ++i) {
-    c0 = hn::MulAdd(c0, x, y);
-    c1 = hn::MulAdd(c1, x, y);
-    c2 = hn::MulAdd(c2, x, y);
-    c3 = hn::MulAdd(c3, x, y);
-    c4 = hn::MulAdd(c4, x, y);
-    c5 = hn::MulAdd(c5, x, y);
-    c6 = hn::MulAdd(c6, x, y);
-    c7 = hn::MulAdd(c7, x, y);
-    c8 = hn::MulAdd(c8, x, y);
-    c9 = hn::MulAdd(c9, x, y);
-    c10 = hn::MulAdd(c10, x, y);
-    c11 = hn::MulAdd(c11, x, y);
+    StepThree(x, y, c0, c1, c2);
+    StepThree(x, y, c3, c4, c5);
+    StepThree(x, y, c6, c7, c8);
+    StepThree(x, y, c9, c10, c11);
   }
   const auto sum = hn::Add(
       hn::Add(hn::Add(hn::Add(c0, c1), hn::Add(c2, c3)), hn::Add(hn::Add(c4, c5), hn::Add(c6, c7))),
