@@ -71,6 +71,11 @@ constexpr int kTileVecs = 3;
 constexpr int kTileCols = 4;
 #endif
 
+// Whether MicroKernel unrolls its K loop (where it does, see there): on x86's SIMD targets. On
+// aarch64 GCC's unrolled 4 x 6 tile spills accumulators to the stack (29 of the 32 registers are
+// the tile's); EMU128 and SCALAR would only compile longer.
+constexpr bool kUnrollK = HWY_ARCH_X86 && HWY_TARGET != HWY_SCALAR && HWY_TARGET != HWY_EMU128;
+
 // Cache blocking (gemm_layout.h): K in blocks of gemm::kKc; an M block of about
 // kMcBytes of packed A stays in L2 while the columns stream past.
 using gemm::kKc;
@@ -531,14 +536,14 @@ HWY_NOINLINE void MicroKernel(const TileArgs& t) {
   const float* HWY_RESTRICT b5 = b4 + t.b_step_j;
   const float* HWY_RESTRICT a = t.a;
   const size_t a_step = t.a_step, b_step_p = t.b_step_p;
-  // Unrolled by 4 where op(B)'s rows are contiguous (a matrix B, an image slab) and the tile has
-  // all kTileCols columns, as nearly every call of a large product has: on Zen 3 (AVX2), call by
-  // call against OpenBLAS, square products 6-10 % faster and the first layer's forward product 7 %
-  // (docs/benchmarks.md). A strided op(B) (Bᵀ) measured up to 20 % slower unrolled, and each
-  // unrolled kernel costs compile time (45 s more of gemm.cc's under the sanitizers when all were).
-  // Unrolling changes no operation and no order, so no bit.
+  // Unrolled by 4 (kUnrollK) where op(B)'s rows are contiguous (a matrix B, an image slab) and
+  // the tile has all kTileCols columns, as nearly every call of a large product has: on Zen 3
+  // (AVX2), call by call against OpenBLAS, square products 3-10 % faster and the first layer's
+  // forward product 3-7 % (docs/benchmarks.md). A strided op(B) (Bᵀ) measured up to 20 % slower
+  // unrolled, and each unrolled kernel costs compile time (45 s more of gemm.cc's under the
+  // sanitizers when all were). Unrolling changes no operation and no order, so no bit.
   bool unrolled = false;
-  if constexpr (kC == kTileCols) {
+  if constexpr (kUnrollK && kC == kTileCols) {
     if (b_step_p == 1) {
       HWY_UNROLL(4)
       for (int p = 0; p < t.kc; ++p) {
