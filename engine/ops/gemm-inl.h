@@ -82,6 +82,8 @@ using gemm::kKc;
 constexpr size_t kMcBytes = 256 * 1024;
 // A C of more bytes than this is not expected in cache when a tile's epilogue reads it back.
 constexpr size_t kPrefetchCBytes = 1 << 20;
+// op(A) is packed this many row tiles at a time (GemmDriver; PackATiles).
+constexpr int kPackTiles = 8;
 // An ImageBatch operand is converted for this many column tiles at a time.
 constexpr int kImageSlabTiles = gemm::kImageSlabCols / kTileCols;
 
@@ -130,28 +132,45 @@ struct TileArgs {
   int rows;  // valid rows of the tile, <= kV * N
 };
 
-// packed[p * R + r] = op(A)(row0 + r, p) for r < rows, zero for rows <= r < R (R = kV * N).
+// Packs the row tiles over op(A)'s rows [row0, row0 + rows), whole tiles of R rows but the last:
+// tile i's panel starts at packed + i * R * k and holds panel[p * S + r] = op(A)(row0 + i * R + r,
+// p) for r < its rows and zero up to S, its rows rounded up to whole vectors (S = R but in a short
+// last tile). With op(A) = A, column by column across all the tiles, so each step of K reads one
+// run of A's column: tile by tile, 24 rows of AVX2's tile are 96 bytes of a column whose next is
+// lda floats away (8 KiB in a 2048 x 2048 product), a page a step for the TLB and the prefetcher.
 template <class D>
-void PackATile(D d, Trans ta, ConstMat a, int row0, int rows, int k, int R,
-               float* HWY_RESTRICT packed) {
+void PackATiles(D d, Trans ta, ConstMat a, int row0, int rows, int k, int R,
+                float* HWY_RESTRICT packed) {
   const int N = static_cast<int>(hn::Lanes(d));
+  const int tiles = (rows + R - 1) / R;
+  auto tile_rows = [&](int i) { return std::min(R, rows - i * R); };
+  auto tile_step = [&](int i) { return (tile_rows(i) + N - 1) / N * N; };
   if (ta == Trans::kNo) {
     for (int p = 0; p < k; ++p) {
-      const float* HWY_RESTRICT src = a.col(p) + row0;
-      float* HWY_RESTRICT out = packed + static_cast<size_t>(p) * R;
-      int r = 0;
-      for (; r + N <= rows; r += N) hn::Store(hn::LoadU(d, src + r), d, out + r);
-      for (; r < rows; ++r) out[r] = src[r];
-      for (; r < R; ++r) out[r] = 0.0f;
+      const float* HWY_RESTRICT column = a.col(p) + row0;
+      for (int i = 0; i < tiles; ++i) {
+        const int n = tile_rows(i), step = tile_step(i);
+        const float* HWY_RESTRICT src = column + i * R;
+        float* HWY_RESTRICT out =
+            packed + static_cast<size_t>(i) * R * k + static_cast<size_t>(p) * step;
+        int r = 0;
+        for (; r + N <= n; r += N) hn::Store(hn::LoadU(d, src + r), d, out + r);
+        for (; r < n; ++r) out[r] = src[r];
+        for (; r < step; ++r) out[r] = 0.0f;
+      }
     }
-  } else {
-    // op(A)(i, p) = A(p, i): row i of the tile is column row0 + i of A, contiguous in p.
-    for (int r = 0; r < rows; ++r) {
-      const float* HWY_RESTRICT src = a.col(row0 + r);
-      for (int p = 0; p < k; ++p) packed[static_cast<size_t>(p) * R + r] = src[p];
+    return;
+  }
+  // op(A)(i, p) = A(p, i): row i of a tile is column row0 + i of A, contiguous in p.
+  for (int i = 0; i < tiles; ++i) {
+    const int n = tile_rows(i), step = tile_step(i);
+    float* HWY_RESTRICT tile = packed + static_cast<size_t>(i) * R * k;
+    for (int r = 0; r < n; ++r) {
+      const float* HWY_RESTRICT src = a.col(row0 + i * R + r);
+      for (int p = 0; p < k; ++p) tile[static_cast<size_t>(p) * step + r] = src[p];
     }
     for (int p = 0; p < k; ++p)
-      for (int r = rows; r < R; ++r) packed[static_cast<size_t>(p) * R + r] = 0.0f;
+      for (int r = n; r < step; ++r) tile[static_cast<size_t>(p) * step + r] = 0.0f;
   }
 }
 
@@ -719,17 +738,20 @@ inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b,
   };
 
   if (!in_place) {
-    auto pack_tile = [&](int t) {
-      const ATile tile = tile_of(t);
-      PackATile(d, ta, a, t * R, std::min(R, tiled_m - t * R), k, static_cast<int>(tile.step),
-                const_cast<float*>(tile.a));
+    // Groups of kPackTiles tiles, each packed whole by one thread (PackATiles: a run of each of
+    // A's columns at a time).
+    const int groups = (row_tiles + kPackTiles - 1) / kPackTiles;
+    auto pack_group = [&](int g) {
+      const int t0 = g * kPackTiles, t1 = std::min(row_tiles, t0 + kPackTiles);
+      PackATiles(d, ta, a, t0 * R, std::min(t1 * R, tiled_m) - t0 * R, k, R,
+                 const_cast<float*>(tile_of(t0).a));
     };
-    // Packing a wide layer's weights (1024 x 3072: 12 MB) is a copy worth splitting; each tile
-    // is packed whole by one thread. Small panels stay on this thread.
-    if (static_cast<long>(tiled_m) * k >= (1L << 18) && row_tiles >= 2) {
-      ParallelFor(row_tiles, &RunChunk<decltype(pack_tile)>, &pack_tile);
+    // Packing a wide layer's weights (1024 x 3072: 12 MB) is a copy worth splitting. Small
+    // panels stay on this thread.
+    if (static_cast<long>(tiled_m) * k >= (1L << 18) && groups >= 2) {
+      ParallelFor(groups, &RunChunk<decltype(pack_group)>, &pack_group);
     } else {
-      for (int t = 0; t < row_tiles; ++t) pack_tile(t);
+      for (int g = 0; g < groups; ++g) pack_group(g);
     }
   }
 
