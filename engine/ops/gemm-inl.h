@@ -1,12 +1,13 @@
 // Per-target GEMM (compiled once per Highway target; interface: gemm.h; dispatch: gemm.cc).
 //
 // Three parts, each in its own function:
-//   PackA        copies op(A) into row tiles of up to kTileVecs vectors, zero-padded to whole
+//   PackATiles   copies op(A) into row tiles of up to kTileVecs vectors, zero-padded to whole
 //                vectors, so the micro-kernel does whole-vector loads whatever M, lda or the
-//                transpose are. Skipped when op(A) = A is one tile whose columns are already
-//                padded to whole vectors (the network's weights and gradients), or whole tiles
-//                whose columns are runs of 256 bytes (AVX-512; ReadAInPlace): then A is read
-//                in place, a column of A being what a packed panel would hold.
+//                transpose are; kPackTiles tiles at a time, column by column. Skipped when
+//                op(A) = A is one tile whose columns are already padded to whole vectors (the
+//                network's weights and gradients), or whole tiles whose columns are runs of 256
+//                bytes (AVX-512; ReadAInPlace): then A is read in place, a column of A being
+//                what a packed panel would hold.
 //   MicroKernel  a kV-vector x kC-column register tile of C over a block of K: per step of K
 //                it loads the tile's slice of A and broadcasts one element of op(B) per column
 //                (outer-product form: sequential loads, independent FMAs). The epilogue scales,
