@@ -139,15 +139,16 @@ struct TileArgs {
 // last tile). With op(A) = A, column by column across all the tiles, so each step of K reads one
 // run of A's column: tile by tile, 24 rows of AVX2's tile are 96 bytes of a column whose next is
 // lda floats away (8 KiB in a 2048 x 2048 product), a page a step for the TLB and the prefetcher.
+// Only steps [k0, k0 + kc) of K are packed (the panels keep their whole-K layout).
 template <class D>
-void PackATiles(D d, Trans ta, ConstMat a, int row0, int rows, int k, int R,
+void PackATiles(D d, Trans ta, ConstMat a, int row0, int rows, int k, int k0, int kc, int R,
                 float* HWY_RESTRICT packed) {
   const int N = static_cast<int>(hn::Lanes(d));
   const int tiles = (rows + R - 1) / R;
   auto tile_rows = [&](int i) { return std::min(R, rows - i * R); };
   auto tile_step = [&](int i) { return (tile_rows(i) + N - 1) / N * N; };
   if (ta == Trans::kNo) {
-    for (int p = 0; p < k; ++p) {
+    for (int p = k0; p < k0 + kc; ++p) {
       const float* HWY_RESTRICT column = a.col(p) + row0;
       for (int i = 0; i < tiles; ++i) {
         const int n = tile_rows(i), step = tile_step(i);
@@ -168,9 +169,9 @@ void PackATiles(D d, Trans ta, ConstMat a, int row0, int rows, int k, int R,
     float* HWY_RESTRICT tile = packed + static_cast<size_t>(i) * R * k;
     for (int r = 0; r < n; ++r) {
       const float* HWY_RESTRICT src = a.col(row0 + i * R + r);
-      for (int p = 0; p < k; ++p) tile[static_cast<size_t>(p) * step + r] = src[p];
+      for (int p = k0; p < k0 + kc; ++p) tile[static_cast<size_t>(p) * step + r] = src[p];
     }
-    for (int p = 0; p < k; ++p)
+    for (int p = k0; p < k0 + kc; ++p)
       for (int r = n; r < step; ++r) tile[static_cast<size_t>(p) * step + r] = 0.0f;
   }
 }
@@ -738,23 +739,15 @@ inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b,
     return {workspace + static_cast<size_t>(t) * R * k, static_cast<size_t>(tile_vecs(t) * N)};
   };
 
-  if (!in_place) {
-    // Groups of kPackTiles tiles, each packed whole by one thread (PackATiles: a run of each of
-    // A's columns at a time).
-    const int groups = (row_tiles + kPackTiles - 1) / kPackTiles;
-    auto pack_group = [&](int g) {
-      const int t0 = g * kPackTiles, t1 = std::min(row_tiles, t0 + kPackTiles);
-      PackATiles(d, ta, a, t0 * R, std::min(t1 * R, tiled_m) - t0 * R, k, R,
-                 const_cast<float*>(tile_of(t0).a));
-    };
-    // Packing a wide layer's weights (1024 x 3072: 12 MB) is a copy worth splitting. Small
-    // panels stay on this thread.
-    if (static_cast<long>(tiled_m) * k >= (1L << 18) && groups >= 2) {
-      ParallelFor(groups, &RunChunk<decltype(pack_group)>, &pack_group);
-    } else {
-      for (int g = 0; g < groups; ++g) pack_group(g);
+  // Packs row tiles [t0, t1) over steps [k0, k0 + kc) of K, kPackTiles tiles at a time
+  // (PackATiles: a run of each of A's columns at a time).
+  auto pack_tiles = [&](int t0, int t1, int k0, int kc) {
+    for (int g = t0; g < t1; g += kPackTiles) {
+      const int g1 = std::min(t1, g + kPackTiles);
+      PackATiles(d, ta, a, g * R, std::min(g1 * R, tiled_m) - g * R, k, k0, kc, R,
+                 const_cast<float*>(tile_of(g).a));
     }
-  }
+  };
 
   // Threads pay from about 2 MFLOP. Chunks are up to gemm::kChunks contiguous runs of tiles that
   // threads claim as they come: runs of column tiles, or, when op(A) is larger than a core's L2
@@ -797,6 +790,25 @@ inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b,
   const int chunks = !threaded ? 1
                      : by_k    ? k_blocks
                                : std::min(gemm::kChunks, by_rows ? row_tiles : col_tiles);
+  // Cut by K, each chunk packs op(A)'s block it uses just before its tiles run: the packing is
+  // split among the threads with the work (packed whole up front by the calling thread, the
+  // default network's W1, 600 KB, took a tenth of its 2-thread forward product while the other
+  // thread waited), and the block's panels are read back from the cache of the core that wrote
+  // them. Otherwise op(A) is packed up front, split among the threads in groups of kPackTiles
+  // tiles when it is large enough to pay. (Packed by each chunk, the rows of a wide layer's
+  // forward product, cut by rows, were no faster at 2 threads and slower at 1.)
+  const bool pack_in_chunks = !in_place && by_k;
+  if (!in_place && !pack_in_chunks) {
+    const int groups = (row_tiles + kPackTiles - 1) / kPackTiles;
+    auto pack_group = [&](int g) {
+      pack_tiles(g * kPackTiles, std::min(row_tiles, (g + 1) * kPackTiles), 0, k);
+    };
+    if (static_cast<long>(tiled_m) * k >= (1L << 18) && groups >= 2) {
+      ParallelFor(groups, &RunChunk<decltype(pack_group)>, &pack_group);
+    } else {
+      for (int g = 0; g < groups; ++g) pack_group(g);
+    }
+  }
   auto run_chunk = [&](int chunk) {
     auto part = [&](int count, int i) {
       return static_cast<int>(static_cast<long>(count) * i / chunks);
@@ -840,6 +852,7 @@ inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b,
       const bool prefetch_epilogue =
           args.epilogue == Epilogue::kAdam ||
           ((args.read_c || args.epilogue == Epilogue::kDescend) && c_bytes > kPrefetchCBytes);
+      if (pack_in_chunks) pack_tiles(t_begin, t_end, k0, kc);
       // Cut by K, each chunk copies the rows' block it needs (see a_rem).
       for (int r = tiled_m; by_k && copy_rows && r < m; ++r)
         for (int p = 0; p < kc; ++p) a_rows[(r - tiled_m) * kKc + p] = a(r, k0 + p);
