@@ -790,13 +790,14 @@ inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b,
   const int chunks = !threaded ? 1
                      : by_k    ? k_blocks
                                : std::min(gemm::kChunks, by_rows ? row_tiles : col_tiles);
-  // Cut by K, each chunk packs op(A)'s block it uses just before its tiles run: the packing is
-  // split among the threads with the work (packed whole up front by the calling thread, the
-  // default network's W1, 600 KB, took a tenth of its 2-thread forward product while the other
-  // thread waited), and the block's panels are read back from the cache of the core that wrote
-  // them. Otherwise op(A) is packed up front, split among the threads in groups of kPackTiles
-  // tiles when it is large enough to pay. (Packed by each chunk, the rows of a wide layer's
-  // forward product, cut by rows, were no faster at 2 threads and slower at 1.)
+  // Cut by K, each chunk packs the block of op(A) it uses just before its tiles run: the copy is
+  // split among the threads with the work (up front, the calling thread packed all of the
+  // default network's W1, 600 KB, while the other waited), and the block's panels are read back
+  // from the cache of the core that wrote them. On Zen 3 at 2 threads, call by call, the first
+  // layer's forward product ran 6-10 % faster (docs/benchmarks.md). Otherwise op(A) is packed up
+  // front, split among the threads in groups of kPackTiles tiles when it is large enough to pay.
+  // (Packed by each chunk, the rows of a wide layer's forward product, cut by rows, were no
+  // faster at 2 threads and slower at 1.)
   const bool pack_in_chunks = !in_place && by_k;
   if (!in_place && !pack_in_chunks) {
     const int groups = (row_tiles + kPackTiles - 1) / kPackTiles;
