@@ -292,50 +292,71 @@ HWY_INLINE void StoreTileVector(D d, hn::Vec<D> acc, const TileArgs& t, int v, f
   }
 }
 
-// One row of C below the last whole vector of rows, over columns [0, cols) of c = &C(r, j0), for
-// one block of K, when op(B)'s rows are contiguous (b + p * step_p; tb = kYes). A tile would
-// spend a whole vector of lanes on it (with M = 50 and 16 lanes, 14 of every 64 lanes would be
-// padding); here the row is computed along C's columns instead, each element with the same FMAs
-// in the same order and the same epilogue as in a tile, so its bits do not change. a_row:
-// op(A)(r, k0 + p) at a_row[p * a_step].
-inline void RemainderRow(const float* HWY_RESTRICT a_row, size_t a_step,
-                         const float* HWY_RESTRICT b, size_t step_p, int cols, float bias,
-                         const TileArgs& t, float* c, size_t ldc) {
+// kRows (1 or 2) rows of C below the last whole vector of rows, over columns [0, cols) of c =
+// &C(r, j0), for one block of K, when op(B)'s rows are contiguous (b + p * step_p; tb = kYes). A
+// tile would spend a whole vector of lanes on them (with M = 50 and 16 lanes, 14 of every 64 lanes
+// would be padding); here the rows are computed along C's columns instead, each element with the
+// same FMAs in the same order and the same epilogue as in a tile, so its bits do not change. Two
+// rows at a time share each load of op(B) (one row at a time, the loop is bound by its loads:
+// four of op(B)'s and one of A's for four FMAs). a_rows[i]: op(A)(r + i, k0 + p) at
+// a_rows[i][p * a_step]; bias[i] the row's bias.
+template <int kRows>
+inline void RemainderRows(const float* const* a_rows, size_t a_step, const float* HWY_RESTRICT b,
+                          size_t step_p, int cols, const float* bias, const TileArgs& t, float* c,
+                          size_t ldc) {
+  static_assert(kRows == 1 || kRows == 2, "one or two rows");
   const hn::ScalableTag<float> d;
   const int N = static_cast<int>(hn::Lanes(d));
+  const float* HWY_RESTRICT a0 = a_rows[0];
+  const float* HWY_RESTRICT a1 = a_rows[kRows - 1];
   HWY_ALIGN float lanes[HWY_MAX_BYTES / sizeof(float)];
   for (int j = 0; j < cols; j += 4 * N) {
     const int n = std::min(4 * N, cols - j);
-    // Four vectors of columns at a time: four independent FMA chains.
+    // Four vectors of columns at a time: four independent FMA chains a row.
     auto load = [&](const float* row, int v) {
       const int count = n - v * N;
       if (count >= N) return hn::LoadU(d, row + v * N);
       return count > 0 ? LoadTail(d, row + v * N, count, 0.0f) : hn::Zero(d);
     };
-    auto acc0 = hn::Zero(d), acc1 = hn::Zero(d), acc2 = hn::Zero(d), acc3 = hn::Zero(d);
+    auto acc00 = hn::Zero(d), acc01 = hn::Zero(d), acc02 = hn::Zero(d), acc03 = hn::Zero(d);
+    auto acc10 = hn::Zero(d), acc11 = hn::Zero(d), acc12 = hn::Zero(d), acc13 = hn::Zero(d);
     for (int p = 0; p < t.kc; ++p) {
-      const auto av = hn::Set(d, a_row[p * a_step]);
       const float* row = b + p * step_p + j;
-      acc0 = hn::MulAdd(av, load(row, 0), acc0);
-      acc1 = hn::MulAdd(av, load(row, 1), acc1);
-      acc2 = hn::MulAdd(av, load(row, 2), acc2);
-      acc3 = hn::MulAdd(av, load(row, 3), acc3);
+      const auto b0 = load(row, 0), b1 = load(row, 1), b2 = load(row, 2), b3 = load(row, 3);
+      const auto av0 = hn::Set(d, a0[p * a_step]);
+      acc00 = hn::MulAdd(av0, b0, acc00);
+      acc01 = hn::MulAdd(av0, b1, acc01);
+      acc02 = hn::MulAdd(av0, b2, acc02);
+      acc03 = hn::MulAdd(av0, b3, acc03);
+      if constexpr (kRows > 1) {
+        const auto av1 = hn::Set(d, a1[p * a_step]);
+        acc10 = hn::MulAdd(av1, b0, acc10);
+        acc11 = hn::MulAdd(av1, b1, acc11);
+        acc12 = hn::MulAdd(av1, b2, acc12);
+        acc13 = hn::MulAdd(av1, b3, acc13);
+      }
     }
-    // C's row is strided (ldc apart): through `lanes`, one vector at a time.
-    auto finish = [&](hn::Vec<decltype(d)> acc, int v) {
+    // C's rows are strided (ldc apart): through `lanes`, one vector at a time.
+    auto finish = [&](hn::Vec<decltype(d)> acc, int i, int v) {
       const int count = std::min(N, n - v * N);
       if (count <= 0) return;
-      float* out = c + static_cast<size_t>(j + v * N) * ldc;
-      for (int i = 0; i < count; ++i) lanes[i] = out[i * ldc];
+      float* out = c + i + static_cast<size_t>(j + v * N) * ldc;
+      for (int e = 0; e < count; ++e) lanes[e] = out[e * ldc];
       const auto result = ApplyEpilogue(
-          d, acc, t, [&] { return hn::Load(d, lanes); }, [&] { return hn::Set(d, bias); });
+          d, acc, t, [&] { return hn::Load(d, lanes); }, [&] { return hn::Set(d, bias[i]); });
       hn::Store(result, d, lanes);
-      for (int i = 0; i < count; ++i) out[i * ldc] = lanes[i];
+      for (int e = 0; e < count; ++e) out[e * ldc] = lanes[e];
     };
-    finish(acc0, 0);
-    finish(acc1, 1);
-    finish(acc2, 2);
-    finish(acc3, 3);
+    finish(acc00, 0, 0);
+    finish(acc01, 0, 1);
+    finish(acc02, 0, 2);
+    finish(acc03, 0, 3);
+    if constexpr (kRows > 1) {
+      finish(acc10, 1, 0);
+      finish(acc11, 1, 1);
+      finish(acc12, 1, 2);
+      finish(acc13, 1, 3);
+    }
   }
 }
 
@@ -712,9 +733,9 @@ inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b,
   if (m == 0 || n == 0) return;
 
   // Rows [0, tiled_m) go through register tiles; a few rows past whole vectors go through
-  // RemainderRow when op(B)'s rows are contiguous, RemainderRowsDot when its columns are.
+  // RemainderRows when op(B)'s rows are contiguous, RemainderRowsDot when its columns are.
   // (Not with kAdam, whose epilogue neither has; a tile sums those rows the same way.)
-  // RemainderRow: up to a quarter vector of rows, its bits those of a tile. RemainderRowsDot:
+  // RemainderRows: up to a quarter vector of rows, its bits those of a tile. RemainderRowsDot:
   // up to a quarter of kDotLanes past a multiple of kDotLanes, on every target alike.
   const int remainder_unit = tb == Trans::kYes ? N : kDotLanes;
   const bool thin_remainder = epilogue.kind != Epilogue::kAdam && m > remainder_unit &&
@@ -933,14 +954,23 @@ inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b,
                                 out.col(j0) + r, args.ldc);
           }
         }
-        for (int r = tiled_m; remainder_rows && tb == Trans::kYes && r < m; ++r) {
+        for (int r = tiled_m; remainder_rows && tb == Trans::kYes && r < m; r += 2) {
           const bool a_cols = ta == Trans::kNo;  // op(A)(r, p) = A(r, p): a row of A is strided
-          const float* a_row = a_cols ? a.data + r + static_cast<size_t>(k0) * a.ld
-                                      : a.data + k0 + static_cast<size_t>(r) * a.ld;
+          auto a_row = [&](int i) -> const float* {
+            return a_cols ? a.data + i + static_cast<size_t>(k0) * a.ld
+                          : a.data + k0 + static_cast<size_t>(i) * a.ld;
+          };
+          const float* rows[2] = {a_row(r), a_row(std::min(r + 1, m - 1))};
           const size_t a_step = a_cols ? static_cast<size_t>(a.ld) : 1;
-          const float bias = out_bias == nullptr ? 0.0f : out_bias[r];
-          RemainderRow(a_row, a_step, b_block, args.b_step_p, group_cols, bias, args,
-                       out.col(j0) + r, args.ldc);
+          const float bias[2] = {out_bias == nullptr ? 0.0f : out_bias[r],
+                                 out_bias == nullptr ? 0.0f : out_bias[std::min(r + 1, m - 1)]};
+          if (r + 1 < m) {
+            RemainderRows<2>(rows, a_step, b_block, args.b_step_p, group_cols, bias, args,
+                             out.col(j0) + r, args.ldc);
+          } else {
+            RemainderRows<1>(rows, a_step, b_block, args.b_step_p, group_cols, bias, args,
+                             out.col(j0) + r, args.ldc);
+          }
         }
       }
     }

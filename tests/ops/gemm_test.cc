@@ -337,7 +337,7 @@ TEST(Gemm, ResultDoesNotDependOnThreadCount) {
 TEST(Gemm, ResultDoesNotDependOnThreadCountWhenSplitByRows) {
   // A 1.2 MB op(A) and 40 columns, or 100 columns and 4.2 times as many rows: the threads take
   // runs of row tiles. With op(B) transposed and 297 rows, the row past the last whole vector
-  // (8 or 4 lanes) is summed along C's row (RemainderRow), in the last run.
+  // (8 or 4 lanes) is summed along C's row (RemainderRows), in the last run.
   Rng rng(15);
   for (Size s : {Size{297, 40, 1000}, Size{420, 100, 700}}) {
     for (Trans tb : {Trans::kNo, Trans::kYes}) {
