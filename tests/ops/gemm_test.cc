@@ -21,6 +21,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <vector>
 
@@ -249,6 +250,52 @@ TEST(Gemm, DescendMatchesReference) {
               ASSERT_NEAR(c.view(i, j), want(i, j), 1e-6 * k) << "at (" << i << ", " << j << ")";
           ASSERT_TRUE(c.PaddingIntact()) << "wrote outside C";
         }
+  });
+}
+
+TEST(Gemm, RowsPastTheTilesOfADwProductGetATilesBits) {
+  // With op(B) = Bᵀ (a dW product) up to a quarter vector of rows past the last whole vector
+  // (M = 49 or 50 on every target, 36 where a vector has 16 lanes) are summed along C's rows, two
+  // at a time (RemainderRows), each element with a tile's FMAs in a tile's order. The same rows
+  // inside a product of 64 rows, all in tiles, must come out bit for bit: plain, and with the
+  // SGD step fused (GemmDescend, as the first layer's backward product runs), over a short last
+  // run of columns.
+  auto bits = [](float f) {
+    uint32_t u;
+    std::memcpy(&u, &f, sizeof(u));
+    return u;
+  };
+  ForEachTarget([&] {
+    Rng rng(31);
+    const int k = 100, n = 3 * 96 + 5;
+    PaddedMat big_a(64, k, 64, rng), b(n, k, n, rng);
+    const PaddedMat big_c(64, n, 64, rng);
+    auto workspace = hwy::AllocateAligned<float>(GemmWorkspaceFloats(64, k));
+    for (int m : {36, 49, 50}) {
+      for (bool descend : {false, true}) {
+        PaddedMat a(m, k, m, rng), c(m, n, m, rng);
+        for (int p = 0; p < k; ++p)
+          for (int i = 0; i < m; ++i) a.view(i, p) = big_a.view(i, p);
+        for (int j = 0; j < n; ++j)
+          for (int i = 0; i < m; ++i) c.view(i, j) = big_c.view(i, j);
+        PaddedMat want = big_c;
+        if (descend) {
+          GemmDescend(Trans::kNo, Trans::kYes, 0.3f, 0.02f, big_a.view, b.view, want.view,
+                      workspace.get());
+          GemmDescend(Trans::kNo, Trans::kYes, 0.3f, 0.02f, a.view, b.view, c.view,
+                      workspace.get());
+        } else {
+          Gemm(Trans::kNo, Trans::kYes, 0.5f, big_a.view, b.view, -1.25f, want.view,
+               workspace.get());
+          Gemm(Trans::kNo, Trans::kYes, 0.5f, a.view, b.view, -1.25f, c.view, workspace.get());
+        }
+        SCOPED_TRACE(::testing::Message() << "m=" << m << " descend=" << descend);
+        for (int j = 0; j < n; ++j)
+          for (int i = 0; i < m; ++i)
+            ASSERT_EQ(bits(c.view(i, j)), bits(want.view(i, j))) << "at (" << i << ", " << j << ")";
+        ASSERT_TRUE(c.PaddingIntact()) << "wrote outside C";
+      }
+    }
   });
 }
 
