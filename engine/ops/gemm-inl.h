@@ -299,7 +299,7 @@ HWY_INLINE void StoreTileVector(D d, hn::Vec<D> acc, const TileArgs& t, int v, f
 // same FMAs in the same order and the same epilogue as in a tile, so its bits do not change. Two
 // rows at a time share each load of op(B) (one row at a time, the loop is bound by its loads:
 // four of op(B)'s and one of A's for four FMAs). a_rows[i]: op(A)(r + i, k0 + p) at
-// a_rows[i][p * a_step]; bias[i] the row's bias.
+// a_rows[i][p * a_step]. bias: at row r (read by a bias epilogue only), as RemainderRowsDot's.
 template <int kRows>
 inline void RemainderRows(const float* const* a_rows, size_t a_step, const float* HWY_RESTRICT b,
                           size_t step_p, int cols, const float* bias, const TileArgs& t, float* c,
@@ -962,8 +962,7 @@ inline void GemmDriver(Trans ta, Trans tb, float alpha, ConstMat a, ConstMat b,
           };
           const float* rows[2] = {a_row(r), a_row(std::min(r + 1, m - 1))};
           const size_t a_step = a_cols ? static_cast<size_t>(a.ld) : 1;
-          const float bias[2] = {out_bias == nullptr ? 0.0f : out_bias[r],
-                                 out_bias == nullptr ? 0.0f : out_bias[std::min(r + 1, m - 1)]};
+          const float* bias = out_bias == nullptr ? nullptr : out_bias + r;
           if (r + 1 < m) {
             RemainderRows<2>(rows, a_step, b_block, args.b_step_p, group_cols, bias, args,
                              out.col(j0) + r, args.ldc);
